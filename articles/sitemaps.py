@@ -1,0 +1,43 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from articles.models import Article, Category, Tag
+
+
+class GuideSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return Article.objects.published()
+
+    def lastmod(self, item):
+        return item.last_reviewed
+
+
+class TopicSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Category.objects.filter(articles__in=Article.objects.published()).distinct()
+
+
+class TagSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Tag.objects.filter(articles__in=Article.objects.published()).distinct()
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 1.0
+
+    def items(self):
+        return ["home", "articles:list", "articles:tag_list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {"static": StaticSitemap, "guides": GuideSitemap, "topics": TopicSitemap, "tags": TagSitemap}

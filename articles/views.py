@@ -1,0 +1,84 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from articles import search as guide_search
+from articles.models import Article, Category, Tag
+
+PER_PAGE = 10
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+@require_safe
+def article_list(request):
+    articles = Article.objects.published().select_related("category")
+    return render(request, "articles/article_list.html", {"page_obj": _page(request, articles)})
+
+
+@require_safe
+def article_detail(request, slug):
+    article = get_object_or_404(
+        Article.objects.published().select_related("category").prefetch_related("tags"), slug=slug
+    )
+    # A plain counter for "most read": no cookie, no visitor data, just a number.
+    Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "related": article.related(), "tags": article.tags.all()},
+    )
+
+
+@require_safe
+def topic_detail(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    articles = Article.objects.published().filter(category=category)
+    return render(
+        request, "articles/topic_detail.html", {"category": category, "page_obj": _page(request, articles)}
+    )
+
+
+@require_safe
+def tag_list(request):
+    published = Q(articles__in=Article.objects.published())
+    tags = Tag.objects.annotate(count=Count("articles", filter=published)).filter(count__gt=0)
+    return render(request, "articles/tag_list.html", {"tags": tags})
+
+
+@require_safe
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().filter(tags=tag)
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": _page(request, articles)})
+
+
+@require_safe
+def search(request):
+    query = request.GET.get("q", "")
+    if not isinstance(query, str):
+        query = ""
+    query = query.strip()
+    truncated = len(query) > guide_search.MAX_QUERY_CHARS
+    hits = guide_search.search(query, Article.objects.published()) if query else []
+    context = {
+        "query": query[: guide_search.MAX_QUERY_CHARS],
+        "hits": hits,
+        "truncated": truncated,
+        "searched": bool(query),
+        "has_terms": bool(guide_search.terms(query)),
+        "drug_hits": drug_matches(query) if query else [],
+    }
+    return render(request, "articles/search.html", context)
+
+
+def drug_matches(query):
+    """Medicines whose names match the query, when the knowledge base is installed."""
+    try:
+        from interactions.services import search_drugs
+    except ImportError:
+        return []
+    return search_drugs(query, limit=5)
