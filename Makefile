@@ -1,0 +1,65 @@
+# The one place that knows how to set up, run and test Before You Mix.
+# `make run` and `make test` do everything from a fresh clone.
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+PORT    ?= 8000
+STAMP   := $(VENV)/.installed
+
+# Python >= 3.12 (Django 6.1). pyenv honours .python-version (3.13); fall back sensibly.
+BASE_PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	command -v $$p; break; fi; done)
+
+.PHONY: help setup install migrate static content knowledge run serve test test-fast \
+	test-postgres browser-deps system-deps clean bench
+
+help:
+	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   set everything up (incl. Chromium) and run the whole suite"
+	@echo "make serve  production-like server (gunicorn, DEBUG off)"
+
+$(PY):
+	@test -n "$(BASE_PYTHON)" || { echo "Python 3.12 or newer is required (see .python-version)." >&2; exit 1; }
+	$(BASE_PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+static: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+content: migrate
+	$(PY) manage.py import_articles
+
+knowledge: migrate
+	@if $(PY) manage.py help load_knowledge >/dev/null 2>&1; then $(PY) manage.py load_knowledge; fi
+
+setup: install migrate static content knowledge
+
+run: setup
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "Install Debian's chromium package (sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; \
+	fi
+
+test: setup browser-deps
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not browser"
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache test-artifacts
