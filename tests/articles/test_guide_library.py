@@ -1,5 +1,6 @@
 """Editorial standards for every shipped guide (../shared/CLINICAL.md, content/README.md)."""
 
+import os
 import re
 import statistics
 from collections import Counter
@@ -12,7 +13,8 @@ from articles.content import EMERGENCY_SECTION, REQUIRED_SECTIONS, load_library
 from articles.models import EDITORIAL_TEAM
 from articles.readability import grade
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+# CI clones the repo with shared/ beside it; SEEDS_DIR points elsewhere if needed.
+SEEDS = Path(os.environ.get("SEEDS_DIR", Path(settings.BASE_DIR).parent / "shared" / "seeds"))
 CATEGORIES, TAGS, GUIDES = load_library(Path(settings.CONTENT_DIR))
 PUBLISHED = [guide for guide in GUIDES if guide.status == "published"]
 IDS = [guide.slug for guide in GUIDES]
