@@ -1,0 +1,410 @@
+"""The interaction engine: plain Python over a knowledge snapshot.
+
+Input: the medicines a person takes (each a list of ingredient slugs: a combination product
+is one medicine with several ingredients) and those stopped recently. Output: findings,
+worst first. Three kinds:
+
+- pair: two different ingredients from two different medicines. Every rule that matches
+  the pair contributes; the pair yields ONE finding (worst severity, all mechanisms, the
+  titles joined, texts and sources de-duplicated). Pair findings are computed once per
+  snapshot for every pair of ingredients, so a check is dictionary look-ups.
+- duplicate-ingredient: the same ingredient in two medicines (Percocet and Tylenol).
+- cumulative: three or more medicines adding to one risk, naming every contributor.
+
+Ingredients inside one combination product are not paired with each other: the product was
+made and labelled as that combination.
+
+A stopped medicine counts only while it is still in the body (its `washout_days`), pairs
+only with current medicines, and the finding says so. Rules that are about having stopped
+something (`stopped: true` on one side: lowered tolerance after naltrexone) apply whatever
+the washout.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from interactions.knowledge import (
+    SEVERITY_RANK,
+    CumulativeRule,
+    DuplicateRule,
+    Ingredient,
+    Reference,
+    Rule,
+    Snapshot,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: str  # pair | duplicate-ingredient | cumulative
+    ingredients: tuple[str, ...]  # slugs
+    severity: str
+    title: str
+    summary: str
+    mechanisms: tuple[str, ...]
+    what_to_do: tuple[str, ...]  # short steps; the API joins them into one text
+    warning_signs: tuple[str, ...]
+    emergency: str
+    references: tuple[Reference, ...]
+    rule_ids: tuple[str, ...]
+    stopped: tuple[str, ...] = ()  # slugs of contributors that were stopped recently
+    medicines: tuple[str, ...] = ()  # for duplicates: the medicines that share the ingredient
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_RANK[self.severity]
+
+
+@dataclass(frozen=True, slots=True)
+class Medicine:
+    """One thing a person entered, resolved to its ingredients."""
+
+    label: str
+    ingredients: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def join_names(names: Sequence[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def join_titles(titles: Sequence[str]) -> str:
+    """'Serotonin syndrome' + 'Seizure risk' -> 'Serotonin syndrome and seizure risk'."""
+    unique = list(dict.fromkeys(titles))
+    parts = [unique[0]] + [
+        # keep acronyms and names ('QT', 'LDN') as written
+        title if title[1:2].isupper() else title[:1].lower() + title[1:]
+        for title in unique[1:]
+    ]
+    return join_names(parts)
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    return re.sub(r"\{([A-Za-z_]+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def washout_words(days: int) -> str:
+    if days % 7 == 0 or days >= 21:
+        weeks = round(days / 7)
+        return "about 1 week" if weeks == 1 else f"about {weeks} weeks"
+    return "about 1 day" if days == 1 else f"about {days} days"
+
+
+def stopped_note(ingredient: Ingredient) -> str:
+    span = washout_words(ingredient.washout_days or 0)
+    return (
+        f"You stopped {ingredient.name} recently. It stays in the body for {span}, "
+        f"so this still applies if you stopped it less than {span.removeprefix('about ')} ago."
+    )
+
+
+# --------------------------------------------------------------------------- pair findings
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    rule: Rule
+    a: str  # slug filling {a}
+    b: str  # slug filling {b}
+    drug_class: str = ""  # for same-class rules
+
+
+def _merge(snap: Snapshot, matches: list[_Match], stopped: tuple[str, ...] = ()) -> Finding:
+    # Pair-specific overrides replace the general rule they refine.
+    replaced = {rid for match in matches for rid in match.rule.replaces}
+    matches = [m for m in matches if m.rule.id not in replaced]
+    # One orientation per rule is enough (a symmetric rule matches both ways round).
+    unique: dict[str, _Match] = {}
+    for match in matches:
+        unique.setdefault(match.rule.id, match)
+    matches = sorted(unique.values(), key=lambda m: (-SEVERITY_RANK[m.rule.severity], m.rule.order))
+
+    ingredients = snap.ingredients
+    titles, summaries, steps, signs, emergencies, mechanisms, refs = [], [], [], [], [], [], []
+    for match in matches:
+        a, b = ingredients[match.a], ingredients[match.b]
+        values = {
+            "a": a.name, "A": capitalise(a.name), "b": b.name, "B": capitalise(b.name),
+            "class": snap.class_name(match.drug_class),
+        }  # fmt: skip
+        texts = match.rule.texts
+        titles.append(_fill(texts.title, values))
+        summaries.append(_fill(texts.summary, values))
+        steps.extend(_fill(step, values) for step in texts.what_to_do)
+        signs.extend(texts.warning_signs)
+        if texts.emergency:
+            emergencies.append(_fill(texts.emergency, values))
+        mechanisms.extend(match.rule.mechanisms)
+        refs.extend(match.rule.references)
+
+    slugs = tuple(sorted({m.a for m in matches} | {m.b for m in matches}))
+    summary = " ".join(dict.fromkeys(summaries))
+    about_stopping = all(
+        any(selector.wants_stopped for selector in m.rule.side_a + m.rule.side_b) for m in matches
+    )
+    if stopped and not about_stopping:
+        notes = [stopped_note(ingredients[s]) for s in stopped if ingredients[s].washout_days]
+        summary = " ".join(notes + [summary])
+    return Finding(
+        kind="pair",
+        ingredients=slugs,
+        severity=matches[0].rule.severity,
+        title=join_titles(titles),
+        summary=summary,
+        mechanisms=tuple(dict.fromkeys(mechanisms)),
+        what_to_do=tuple(dict.fromkeys(steps)),
+        warning_signs=tuple(dict.fromkeys(signs)),
+        emergency=" ".join(dict.fromkeys(emergencies)),
+        references=tuple(snap.references[r] for r in dict.fromkeys(refs)),
+        rule_ids=tuple(m.rule.id for m in matches),
+        stopped=stopped,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PairTable:
+    current: dict[tuple[str, str], Finding]  # (x, y) with x < y, both taken now
+    stopped: dict[tuple[str, str], Finding]  # (stopped, current)
+    members: dict[str, frozenset[str]]  # cumulative rule id -> contributing slugs
+    stopped_members: dict[str, frozenset[str]]
+    requires: dict[tuple[str, int], frozenset[str]]  # (rule id, requirement index) -> slugs
+
+
+def pair_table(snap: Snapshot) -> PairTable:
+    """Every pair finding of the snapshot, computed once and kept with it."""
+    table = snap.cache.get("pair_table")
+    if table is None:
+        table = _build_pair_table(snap)
+        snap.cache["pair_table"] = table
+    return table
+
+
+def _build_pair_table(snap: Snapshot) -> PairTable:
+    ingredients = [i for i in snap.ingredients.values() if not snap.is_exempt(i)]
+    current: dict[tuple[str, str], list[_Match]] = {}
+    stopped: dict[tuple[str, str], list[_Match]] = {}
+
+    for rule in snap.rules:
+        if rule.same_class:
+            by_class: dict[str, list[str]] = {}
+            for ingredient in ingredients:
+                for drug_class in sorted(ingredient.classes & rule.same_class):
+                    by_class.setdefault(drug_class, []).append(ingredient.slug)
+            for drug_class, slugs in by_class.items():
+                for x, y in itertools.combinations(sorted(slugs), 2):
+                    current.setdefault((x, y), []).append(_Match(rule, x, y, drug_class))
+            continue  # switching between two of a kind is normal: no stopped pairs
+        a_now = [i.slug for i in ingredients if rule.side_matches(rule.side_a, i, False)]
+        b_now = [i.slug for i in ingredients if rule.side_matches(rule.side_b, i, False)]
+        a_stop = [i.slug for i in ingredients if rule.side_matches(rule.side_a, i, True)]
+        b_stop = [i.slug for i in ingredients if rule.side_matches(rule.side_b, i, True)]
+        for x in a_now:
+            for y in b_now:
+                if x != y:
+                    current.setdefault((min(x, y), max(x, y)), []).append(_Match(rule, x, y))
+        for s in a_stop:
+            for c in b_now:
+                if s != c:
+                    stopped.setdefault((s, c), []).append(_Match(rule, s, c))
+        for s in b_stop:
+            for c in a_now:
+                if s != c:
+                    stopped.setdefault((s, c), []).append(_Match(rule, c, s))
+
+    members, stopped_members, requires = {}, {}, {}
+    for rule in snap.cumulative_rules:
+        members[rule.id] = frozenset(
+            i.slug for i in ingredients if any(s.matches(i, False) for s in rule.members)
+        )
+        stopped_members[rule.id] = frozenset(
+            i.slug
+            for i in ingredients
+            if i.washout_days and any(s.matches(i, True) for s in rule.members)
+        )
+        for index, (selectors, _) in enumerate(rule.requires):
+            requires[(rule.id, index)] = frozenset(
+                i.slug for i in ingredients if any(s.matches(i) for s in selectors)
+            )
+
+    return PairTable(
+        current={pair: _merge(snap, matches) for pair, matches in current.items()},
+        stopped={pair: _merge(snap, matches, (pair[0],)) for pair, matches in stopped.items()},
+        members=members,
+        stopped_members=stopped_members,
+        requires=requires,
+    )
+
+
+def pair_finding(snap: Snapshot, x: str, y: str) -> Finding | None:
+    """The finding for two ingredients both taken now, or None (no known interaction)."""
+    return pair_table(snap).current.get((min(x, y), max(x, y)))
+
+
+# --------------------------------------------------------------------------- the check
+
+
+def _duplicate_finding(snap: Snapshot, slug: str, medicines: list[str]) -> Finding | None:
+    ingredient = snap.ingredients[slug]
+    if snap.is_exempt(ingredient):
+        return None
+    rule: DuplicateRule | None = None
+    for candidate in snap.duplicate_rules:
+        if candidate.selector and any(s.matches(ingredient) for s in candidate.selector):
+            rule = candidate
+            break
+    if rule is None:
+        rule = next((r for r in snap.duplicate_rules if not r.selector), None)
+    if rule is None:
+        return None
+    values = {"a": ingredient.name, "A": capitalise(ingredient.name)}
+    texts = rule.texts
+    lead = f"{join_names(medicines)} all contain {ingredient.name}." if len(medicines) > 2 else (
+        f"{join_names(medicines)} both contain {ingredient.name}."
+    )
+    return Finding(
+        kind="duplicate-ingredient",
+        ingredients=(slug,),
+        severity=rule.severity or ingredient.duplicate_severity,
+        title=_fill(texts.title, values),
+        summary=f"{lead} {_fill(texts.summary, values)}",
+        mechanisms=rule.mechanisms,
+        what_to_do=tuple(_fill(step, values) for step in texts.what_to_do),
+        warning_signs=texts.warning_signs,
+        emergency=_fill(texts.emergency, values),
+        references=tuple(snap.references[r] for r in rule.references),
+        rule_ids=(rule.id,),
+        medicines=tuple(medicines),
+    )
+
+
+def _cumulative_findings(
+    snap: Snapshot,
+    table: PairTable,
+    owners: dict[str, set[int]],
+    stopped_slugs: list[str],
+    pair_findings: list[Finding],
+) -> list[Finding]:
+    best: dict[str, tuple[CumulativeRule, list[str], list[str]]] = {}
+    for rule in snap.cumulative_rules:
+        now = [slug for slug in owners if slug in table.members[rule.id]]
+        gone = [s for s in stopped_slugs if s in table.stopped_members[rule.id] and s not in owners]
+        contributors = now + gone
+        if len(contributors) < rule.min_count or not now:
+            continue
+        # Ingredients of one product alone do not make a cumulative risk.
+        entries = {index for slug in now for index in owners[slug]}
+        if len(entries) + len(gone) < 2:
+            continue
+        if any(
+            sum(1 for slug in contributors if slug in table.requires[(rule.id, index)]) < at_least
+            for index, (_, at_least) in enumerate(rule.requires)
+        ):
+            continue
+        previous = best.get(rule.group)
+        if previous is None or SEVERITY_RANK[rule.severity] > SEVERITY_RANK[previous[0].severity]:
+            best[rule.group] = (rule, now, gone)
+
+    findings = []
+    for rule, now, gone in sorted(best.values(), key=lambda item: item[0].order):
+        contributors = set(now) | set(gone)
+        severity = rule.severity
+        # At least as serious as the worst pair among the contributors for the same risk.
+        for finding in pair_findings:
+            if set(finding.ingredients) <= contributors and set(finding.mechanisms) & set(
+                rule.mechanisms
+            ):
+                if SEVERITY_RANK[finding.severity] > SEVERITY_RANK[severity]:
+                    severity = finding.severity
+        ordered = sorted(contributors, key=lambda s: snap.ingredients[s].name)
+        names = join_names([snap.ingredients[s].name for s in ordered])
+        values = {"names": names}
+        texts = rule.texts
+        summary = _fill(texts.summary, values)
+        notes = [stopped_note(snap.ingredients[s]) for s in sorted(gone)]
+        if notes:
+            summary = " ".join(notes + [summary])
+        findings.append(
+            Finding(
+                kind="cumulative",
+                ingredients=tuple(ordered),
+                severity=severity,
+                title=_fill(texts.title, values),
+                summary=summary,
+                mechanisms=rule.mechanisms,
+                what_to_do=tuple(_fill(step, values) for step in texts.what_to_do),
+                warning_signs=texts.warning_signs,
+                emergency=_fill(texts.emergency, values),
+                references=tuple(snap.references[r] for r in rule.references),
+                rule_ids=(rule.id,),
+                stopped=tuple(sorted(gone)),
+            )
+        )
+    return findings
+
+
+_KIND_ORDER = {"pair": 0, "duplicate-ingredient": 1, "cumulative": 2}
+
+
+def check(
+    snap: Snapshot,
+    current: Sequence[Medicine],
+    stopped: Sequence[Medicine] = (),
+) -> list[Finding]:
+    """All findings for these medicines, worst first."""
+    table = pair_table(snap)
+    known = snap.ingredients
+
+    owners: dict[str, set[int]] = {}  # ingredient slug -> indexes of the medicines holding it
+    labels: dict[str, list[str]] = {}
+    for index, medicine in enumerate(current):
+        for slug in medicine.ingredients:
+            if slug in known:
+                owners.setdefault(slug, set()).add(index)
+                if medicine.label not in labels.setdefault(slug, []):
+                    labels[slug].append(medicine.label)
+
+    findings: list[Finding] = []
+    slugs = sorted(owners)
+    for i, x in enumerate(slugs):
+        for y in slugs[i + 1 :]:
+            # Skip pairs that only ever occur inside one product.
+            if len(owners[x]) == 1 and owners[x] == owners[y]:
+                continue
+            finding = table.current.get((x, y))
+            if finding is not None:
+                findings.append(finding)
+
+    for slug in slugs:
+        if len(owners[slug]) > 1:
+            duplicate = _duplicate_finding(snap, slug, labels[slug])
+            if duplicate is not None:
+                findings.append(duplicate)
+
+    stopped_slugs: list[str] = []
+    for medicine in stopped:
+        for slug in medicine.ingredients:
+            if slug in known and slug not in owners and slug not in stopped_slugs:
+                stopped_slugs.append(slug)
+    for s in stopped_slugs:
+        for c in slugs:
+            finding = table.stopped.get((s, c))
+            if finding is not None:
+                findings.append(finding)
+
+    pair_findings = list(findings)
+    findings.extend(_cumulative_findings(snap, table, owners, stopped_slugs, pair_findings))
+    findings.sort(key=lambda f: (-f.rank, _KIND_ORDER[f.kind], f.ingredients))
+    return findings
