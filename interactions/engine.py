@@ -138,7 +138,8 @@ def _merge(snap: Snapshot, matches: list[_Match], stopped: tuple[str, ...] = ())
         a, b = ingredients[match.a], ingredients[match.b]
         values = {
             "a": a.name, "A": capitalise(a.name), "b": b.name, "B": capitalise(b.name),
-            "class": snap.class_name(match.drug_class),
+            "class": match.rule.class_words.get(match.drug_class)
+            or snap.class_name(match.drug_class),
         }  # fmt: skip
         texts = match.rule.texts
         titles.append(_fill(texts.title, values))

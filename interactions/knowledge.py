@@ -240,6 +240,7 @@ class Rule:
     replaces: tuple[str, ...] = ()
     same_class: frozenset[str] = frozenset()  # duplicate-therapy rules: both share one of these
     order: int = 0
+    class_words: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def side_matches(self, side: tuple[Selector, ...], ingredient: Ingredient, stopped: bool):
         if stopped and not ingredient.washout_days and not any(s.wants_stopped for s in side):
@@ -503,7 +504,8 @@ def _validate_common(c: _Checker, raw, entry, references, placeholders):
 
 
 PAIR_RULE_FIELDS = {"id", "match", "severity", "mechanisms", "title", "summary", "what_to_do",
-                    "warning_signs", "emergency", "references", "replaces", "note"}  # fmt: skip
+                    "warning_signs", "emergency", "references", "replaces", "note",
+                    "class_words"}  # fmt: skip
 DUPLICATE_RULE_FIELDS = {"id", "match", "severity", "mechanisms", "title", "summary",
                          "what_to_do", "warning_signs", "emergency", "references", "note"}  # fmt: skip
 CUMULATIVE_RULE_FIELDS = {"id", "group", "members", "min_count", "requires", "severity",
@@ -551,8 +553,13 @@ def _validate_rules(c: _Checker, data, references):
         if severity not in SEVERITIES:
             c.fail(entry, "severity", f"must be one of {', '.join(SEVERITIES)}")
         replaces = tuple(raw.get("replaces") or ())
+        class_words = c.mapping(raw.get("class_words") or {}, entry, "class_words")
+        for key, words in class_words.items():
+            if key not in same_class or not isinstance(words, str):
+                c.fail(entry, "class_words", f"{key!r}: must be a class of same_class with a text")
         rules.append(
-            Rule(rid, side_a, side_b, severity, mechanisms, texts, refs, replaces, same_class, index)
+            Rule(rid, side_a, side_b, severity, mechanisms, texts, refs, replaces, same_class,
+                 index, class_words)  # fmt: skip
         )
 
     for index, raw in enumerate(data.get("duplicates") or []):
