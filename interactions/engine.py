@@ -92,8 +92,13 @@ def join_titles(titles: Sequence[str]) -> str:
     return join_names(parts)
 
 
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+
+
 def _fill(text: str, values: dict[str, str]) -> str:
-    return re.sub(r"\{([A-Za-z_]+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
+    if "{" not in text:
+        return text
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def washout_words(days: int) -> str:

@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
+# The C loader when libyaml is present (10x faster), the pure-Python one otherwise.
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 SEVERITIES = ("contraindicated", "major", "moderate", "minor")
 SEVERITY_RANK = {name: len(SEVERITIES) - i for i, name in enumerate(SEVERITIES)}  # higher = worse
 
@@ -359,7 +362,7 @@ def _read_yaml(path: Path, root: Path):
     relative = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
     try:
         with path.open(encoding="utf-8") as handle:
-            return relative, yaml.safe_load(handle)
+            return relative, yaml.load(handle, Loader=_YamlLoader)
     except yaml.YAMLError as error:
         raise KnowledgeError(relative, None, None, f"not valid YAML: {error}") from None
     except UnicodeDecodeError as error:

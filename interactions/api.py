@@ -1,0 +1,233 @@
+"""The public JSON API, /api/v1/ (see ../shared/contracts/checker-api.md).
+
+django-ninja generates the OpenAPI 3 description (/api/v1/openapi.json) from the schemas
+below, so they are the documentation. Views validate input with the same CheckForm as the
+HTML checker and answer through services. Every answer is JSON: the handlers here, and the
+wrapper in interactions/api_urls.py for 404/405, turn every error into
+{"error": {"code", "message"}}.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError, ValidationError
+from pydantic import Field
+
+from interactions import services
+from interactions.forms import MAX_NAME_LENGTH, MESSAGES, CheckForm, _unreadable
+from interactions.knowledge import KnowledgeError
+
+logger = logging.getLogger(__name__)
+
+Severity = Literal["contraindicated", "major", "moderate", "minor"]
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class ErrorDetail(Schema):
+    code: str = Field(
+        description="empty | too_many_drugs | name_too_long | bad_request | not_found | "
+        "method_not_allowed | server_error",
+        examples=["too_many_drugs"],
+    )
+    message: str = Field(examples=["Enter at most 25 medicines."])
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class IngredientOut(Schema):
+    slug: str = Field(examples=["sertraline"])
+    name: str = Field(examples=["sertraline"])
+
+
+class ResolvedOut(Schema):
+    query: str = Field(description="What was typed.", examples=["Zoloft 50 mg"])
+    name: str = Field(description="The medicine it was read as.", examples=["Zoloft"])
+    kind: Literal["generic", "brand", "combination"]
+    ingredients: list[IngredientOut]
+    recently_stopped: bool = Field(False, description="True for a name from recently_stopped.")
+    match: str | None = Field(None, description="exact | dose | fuzzy | parts")
+    note: str | None = Field(None, description="For example: what else the product contains.")
+    also_contains: list[str] | None = Field(
+        None, description="Active ingredients of the product that are not checked."
+    )
+
+
+class UnresolvedOut(Schema):
+    query: str
+    suggestions: list[str] = Field(description="Up to 5 names that look similar.")
+    reason: Literal["unknown", "not_covered"] = Field(
+        "unknown", description="not_covered: a medicine we recognise but do not check."
+    )
+    recently_stopped: bool = False
+    name: str | None = None
+    note: str | None = None
+
+
+class ReferenceOut(Schema):
+    title: str
+    url: str = Field(examples=["https://doi.org/10.1056/NEJMra041867"])
+    publisher: str | None = None
+    year: int | None = None
+    authors: str | None = None
+
+
+class ArticleOut(Schema):
+    title: str
+    url: str = Field(examples=["/articles/ssris-and-opioids/"])
+
+
+class FindingOut(Schema):
+    ingredients: list[str] = Field(
+        description="Ingredient slugs: two for a pair, one for the same ingredient twice, "
+        "three or more for a cumulative risk."
+    )
+    ingredient_names: list[str]
+    kind: Literal["pair", "duplicate-ingredient", "cumulative"]
+    severity: Severity
+    severity_label: str
+    title: str
+    summary: str
+    mechanisms: list[str]
+    what_to_do: str
+    what_to_do_steps: list[str]
+    warning_signs: list[str]
+    emergency: str = Field(description="When to get emergency help; may be empty.")
+    references: list[ReferenceOut] = Field(min_length=1)
+    articles: list[ArticleOut]
+    recently_stopped: list[str] = Field(description="Slugs of contributors stopped recently.")
+    rules: list[str] = Field(description="Ids of the knowledge-base rules behind the finding.")
+    medicines: list[str] | None = Field(None, description="The entered medicines involved.")
+
+
+class InteractionsOut(Schema):
+    resolved: list[ResolvedOut]
+    unresolved: list[UnresolvedOut]
+    findings: list[FindingOut] = Field(description="Worst first.")
+    highest_severity: Literal["contraindicated", "major", "moderate", "minor", "none"]
+    coverage_note: str
+    data_version: str
+    message: str | None = None
+
+
+class DrugOut(Schema):
+    name: str = Field(examples=["Zoloft"])
+    kind: Literal["generic", "brand", "combination"]
+    ingredients: list[IngredientOut]
+    url: str = Field(examples=["/drugs/sertraline/"])
+
+
+class DrugsOut(Schema):
+    results: list[DrugOut] = Field(description="Best match first, at most 10.")
+
+
+# --------------------------------------------------------------------------- the API
+
+api = NinjaAPI(
+    title="Before You Mix interaction checker API",
+    version="1",
+    description=(
+        "Check how medicines for mood, pain and sleep mix. Educational information, not "
+        "medical advice: talk to a pharmacist or doctor before changing any medicine."
+    ),
+    urls_namespace="api_v1",
+    openapi_url="/openapi.json",
+    docs_url=None,  # the interactive docs page loads scripts from a CDN; the JSON is enough
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message}}, status=status
+    )
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc):
+    return error_response(request, 400, "bad_request", MESSAGES["bad_request"])
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
+    return error_response(request, exc.status_code, code, str(exc))
+
+
+@api.exception_handler(KnowledgeError)
+def _knowledge_error(request, exc):
+    logger.error("Knowledge base unavailable: %s", exc)
+    return error_response(
+        request, 503, "unavailable", "The checker is not available right now. Try again later."
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    logger.exception("Unexpected error in the API")
+    return error_response(
+        request, 500, "server_error", "Something went wrong on our side. Try again later."
+    )
+
+
+def _all_values(request: HttpRequest, name: str) -> str | None:
+    """Every value given for a parameter (?drugs=a&drugs=b counts as a,b)."""
+    values = request.GET.getlist(name)
+    return ",".join(values) if values else None
+
+
+@api.get(
+    "/interactions",
+    response={200: InteractionsOut, 400: ErrorOut},
+    summary="Check how medicines mix",
+    description=(
+        "`drugs` is a comma-separated list of what a person typed: generic or brand names, "
+        "doses, misspellings, any case (at most 25 names of at most 100 characters). "
+        "`recently_stopped` lists medicines stopped in the last 5 weeks; one still counts "
+        "while it stays in the body (its washout). A name that matches nothing is not an "
+        "error: it is listed in `unresolved`."
+    ),
+    tags=["checker"],
+)
+def interactions(
+    request: HttpRequest,
+    drugs: str | None = Query(None, description="Comma-separated medicine names."),
+    recently_stopped: str | None = Query(
+        None, description="Comma-separated names of medicines stopped recently."
+    ),
+):
+    form = CheckForm(
+        {
+            "drugs": _all_values(request, "drugs") or "",
+            "recently_stopped": _all_values(request, "recently_stopped") or "",
+        }
+    )
+    if not form.is_valid():
+        code, message = form.first_error()
+        return error_response(request, 400, code, message)
+    result = services.check(form.cleaned_data["drugs"], form.cleaned_data["recently_stopped"])
+    # Rendered without re-validating through pydantic: the schema documents the shape and
+    # the contract tests check that every answer fits it.
+    return api.create_response(request, result, status=200)
+
+
+@api.get(
+    "/drugs",
+    response={200: DrugsOut, 400: ErrorOut},
+    summary="Find medicines by name (autocomplete)",
+    description="Best match first, at most 10. Tolerates misspellings (`sertaline`).",
+    tags=["checker"],
+)
+def drugs(request: HttpRequest, q: str | None = Query(None, description="What was typed.")):
+    text = _all_values(request, "q") or ""
+    if _unreadable(text):
+        return error_response(request, 400, "bad_request", MESSAGES["bad_request"])
+    if len(text) > MAX_NAME_LENGTH:
+        return error_response(request, 400, "name_too_long", MESSAGES["name_too_long"])
+    return api.create_response(request, services.lookup(text), status=200)
