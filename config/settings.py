@@ -5,6 +5,7 @@ SECRET_KEY and ALLOWED_HOSTS are given, so a misconfigured production server fai
 loudly at boot instead of quietly running with a development key.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -40,6 +41,10 @@ if not DEBUG:
 
 # The site's own address, used in printed results and the feed.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The admin lives at an address of the operator's choosing ("ADMIN_URL=staff-7f3a/").
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,21 +56,39 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_htmx",
+    "axes",
+    "config.apps.SiteConfig",
     "articles",
     "interactions",
 ]
 
+# Order matters. Top to bottom a request passes through; bottom to top the response.
+# - The request log wraps everything, so its duration and status are what the client saw.
+# - Security headers and the CSP sit above WhiteNoise so static files get them too.
+# - Cache-Control, friendly errors and rate limits come before the page cache, so they
+#   apply to cached pages as well; rate-limited requests cost no rendering.
+# - The page cache sits above gzip and ETags, so it stores pages compressed and tagged once.
 MIDDLEWARE = [
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.CacheControlMiddleware",
+    "config.middleware.FriendlyErrorsMiddleware",
+    "config.middleware.RateLimitMiddleware",
+    "config.middleware.PageCacheMiddleware",
+    "config.middleware.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,7 +118,34 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Optional read replicas (comma-separated URLs): reads go there, writes to "default".
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{_n}"] = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        # A database that is down or stuck fails the request quickly instead of hanging a worker.
+        _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
+        _db["OPTIONS"].setdefault(
+            "options", f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '15000'))}"
+        )
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["config.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins from a locked-out client before a password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# Failures are logged as JSON lines by our handler; no HTML in the log.
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,6 +191,15 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 SECURE_REFERRER_POLICY = "same-origin"
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "usb",
+        "xr-spatial-tracking",
+    )
+)
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -156,21 +215,74 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "beforeyoumix",
+# The shared cache: Redis in production (REDIS_URL), local memory otherwise. It holds
+# rendered public pages, rate-limit counters and read counters. A Redis outage degrades
+# to "no cache" (config.cache): slower, never down.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.FaultTolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "bym"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"RETRY_AFTER_SECONDS": float(os.environ.get("CACHE_RETRY_AFTER_SECONDS", "5"))},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "beforeyoumix",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
+# Rendered pages kept in the shared cache (config.middleware.PageCacheMiddleware), and how
+# long browsers and a CDN may keep a public page (Cache-Control: public, max-age).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_PATHS = [
+    r"^/$",
+    r"^/articles/",
+    r"^/topics/",
+    r"^/tags/",
+    r"^/drugs/",
+    r"^/feed/$",
+    r"^/sitemap\.xml$",
+]
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "300"))
+# Read counters are written to the database once every COUNTER_BATCH reads.
+COUNTER_BATCH = int(os.environ.get("COUNTER_BATCH", "1" if DEBUG else "20"))
+
+# Per-client limits on the checker and the API (config.middleware.RateLimitMiddleware).
+# Off by default in development and tests; always on in production.
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", not DEBUG)
+RATELIMITS = {
+    "check": os.environ.get("RATELIMIT_CHECK", "60/m"),
+    "api": os.environ.get("RATELIMIT_API", "180/m"),
+}
+RATELIMIT_FAIL_OPEN = True  # a cache outage must not lock everyone out of the checker
+# How many proxies (load balancer, CDN) put the client's address in X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# One JSON line per request and per event (config.logs). Request paths are logged as their
+# URL pattern and never with a query string: what people check is health data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "config.logs.RedactRequestFilter"}},
+    "formatters": {"json": {"()": "config.logs.JSONFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"]},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Django's request logger prints full URLs; the checker's query strings are
-        # health data, so they are logged by our own redacting middleware instead.
+        # Django's request logger repeats what our request log says, with the address.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # runserver's own lines carry the full address and query: our request log replaces them.
+        "django.server": {"handlers": ["null"], "level": "ERROR", "propagate": False},
+        # django-axes logs each admin login failure; keep warnings, not every access.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -1,0 +1,90 @@
+"""A Redis cache that never takes the site down with it.
+
+The cache only makes pages faster; every page can be rendered without it. So when Redis is
+unreachable, each call answers as a cache miss would (get -> default, add/set -> False,
+incr -> ValueError as for a missing key) and logs the error instead of raising it. After a
+failure the backend stops trying for a few seconds, so a dead Redis costs one failed
+connection per process every few seconds rather than one per request.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger("beforeyoumix.cache")
+
+
+class FaultTolerantRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = dict(params)
+        options = dict(params.get("OPTIONS", {}))
+        self.retry_after = float(options.pop("RETRY_AFTER_SECONDS", 5))
+        # Fail fast: a cache that takes seconds to answer is worse than no cache.
+        options.setdefault("socket_connect_timeout", 0.25)
+        options.setdefault("socket_timeout", 0.5)
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self._down_until = 0.0
+
+    def _available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, operation: str, error: Exception) -> None:
+        self._down_until = time.monotonic() + self.retry_after
+        # The message names the operation and error only: keys may contain page paths.
+        logger.error(
+            "cache %s failed (%s: %s); serving without the cache for %.0f s",
+            operation,
+            type(error).__name__,
+            error,
+            self.retry_after,
+        )
+
+    def _call(self, operation, fallback, *args, **kwargs):
+        from redis.exceptions import RedisError
+
+        if not self._available():
+            return fallback()
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except (RedisError, OSError) as error:
+            self._failed(operation, error)
+            return fallback()
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", lambda: default, key, default=default, version=version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", dict, keys, version=version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", lambda: False, key, version=version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", lambda: False, key, value, timeout=timeout, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", lambda: False, key, value, timeout=timeout, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", lambda: list(data), data, timeout=timeout, version=version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", lambda: False, key, timeout=timeout, version=version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", lambda: False, key, version=version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", lambda: None, keys, version=version)
+
+    def incr(self, key, delta=1, version=None):
+        def missing():
+            raise ValueError(f"Key {key!r} not found (cache unavailable).")
+
+        return self._call("incr", missing, key, delta=delta, version=version)
+
+    def clear(self):
+        return self._call("clear", lambda: False)

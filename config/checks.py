@@ -1,0 +1,19 @@
+"""Deployment checks for `manage.py check --deploy`."""
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def shared_cache(app_configs, **kwargs):
+    """Rate limits and cached pages must be shared by every worker and server."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith("LocMemCache"):
+        return [
+            checks.Warning(
+                "The cache is local memory: rate limits and cached pages are per process.",
+                hint="Set REDIS_URL in production.",
+                id="beforeyoumix.W001",
+            )
+        ]
+    return []
