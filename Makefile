@@ -48,6 +48,23 @@ setup: install migrate static content knowledge
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production-like on one machine: gunicorn (config/gunicorn.conf.py, workers from the CPU
+# count), DEBUG off, hashed and compressed static files with far-future caching. For a
+# local run only, a throwaway SECRET_KEY and local ALLOWED_HOSTS are made up here when
+# not set, and plain HTTP is allowed; set them (and REDIS_URL, DATABASE_URL) in production.
+serve: export DEBUG := 0
+serve: export SECRET_KEY ?= $(shell head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
+serve: export ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1]
+serve: export SECURE_SSL_REDIRECT ?= 0
+serve: export PORT := $(PORT)
+serve: setup
+	exec $(BIN)/gunicorn --config config/gunicorn.conf.py
+
+# Load benchmark: gunicorn + PostgreSQL + Redis on this machine, wrk on loopback.
+# Writes bench/results/ and prints the table for docs/BENCHMARKS.md.
+bench: install
+	bash bench/run.sh
+
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \

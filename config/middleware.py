@@ -143,6 +143,10 @@ class RequestLogMiddleware:
             fields["request_id"] = request_id
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
         request_logger.log(level, "request", extra=fields)
+        if request.method == "HEAD" and not response.streaming and response.content:
+            # HEAD answers carry the headers of GET, with no body (RFC 9110).
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
         return response
 
 

@@ -1,0 +1,56 @@
+"""Gunicorn settings for `make serve` and production. Every value can be overridden by env.
+
+Threaded workers (gthread): a worker keeps HTTP keep-alive connections open and overlaps
+the waits on PostgreSQL and Redis, while several processes use every core.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+wsgi_app = "config.wsgi:application"
+
+# Load Django once, then fork: faster start and shared memory. Nothing opens a database
+# or cache connection at import, so no connection is shared between workers.
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 20000
+max_requests_jitter = 2000
+# Heartbeat files in memory, not on a possibly slow disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Several servers may run on one machine (tests, benchmark): no shared control socket.
+control_socket_disable = True
+
+# Behind a load balancer: which addresses may set X-Forwarded-Proto/-For.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+limit_request_line = 8190
+limit_request_fields = 100
+
+# Django logs one JSON line per request (config.middleware.RequestLogMiddleware), so no
+# gunicorn access log: its lines would carry the query string, which is health data.
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "config.logs.RedactRequestFilter"}},
+    "formatters": {"json": {"()": "config.logs.JSONFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["redact"],
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+    },
+}
+proc_name = "beforeyoumix"
