@@ -1,0 +1,331 @@
+"""The checker a patient uses and the drug pages.
+
+Views stay thin: CheckForm parses the query string, services.check answers it, and the
+helpers below only arrange that answer for the templates (display names, grouping). An
+htmx request gets just the #results partial; the full page works with JavaScript off.
+
+Medicine names are health data: nothing here logs them, and the forms are GET forms so no
+CSRF cookie is ever set.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+from django_htmx.middleware import HtmxDetails
+
+from articles.linking import guides_about_drug
+from interactions import engine, knowledge, services
+from interactions.forms import CODES, MESSAGES, CheckForm
+
+FIELDS = ("drugs", "recently_stopped")
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _wants_partial(request: HtmxHttpRequest) -> bool:
+    # A history restore asks for the whole page (hx-history="false" keeps health data out
+    # of localStorage, so going back re-fetches the page).
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
+
+
+def check_url(drugs, recently_stopped=()) -> str:
+    """/check/?drugs=a,b: commas left readable so the address can be read aloud and shared."""
+    query = {"drugs": ",".join(drugs)}
+    if recently_stopped:
+        query["recently_stopped"] = ",".join(recently_stopped)
+    return reverse("interactions:check") + "?" + urlencode(query, safe=",")
+
+
+@require_safe
+def check(request: HtmxHttpRequest) -> HttpResponse:
+    submitted = any(name in request.GET for name in FIELDS)
+    form = CheckForm(request.GET if submitted else None)
+    context = {
+        "submitted": submitted,
+        "drugs_value": _shown_value(request, "drugs"),
+        "stopped_value": _shown_value(request, "recently_stopped"),
+    }
+    if submitted and form.is_valid():
+        drugs = form.cleaned_data["drugs"]
+        stopped = form.cleaned_data["recently_stopped"]
+        result = services.check(drugs, stopped)
+        context.update(_present(result, drugs, stopped))
+    partial = _wants_partial(request)
+    if submitted and not form.is_valid():
+        errors = _errors(form)
+        if not partial:  # the full page shows them next to the fields; the partial has no fields
+            errors.pop("errors")
+        context.update(errors)
+    response = render(
+        request, "interactions/check.html#results" if partial else "interactions/check.html", context
+    )
+    if partial and "share_path" in context:
+        # Push the tidy address (commas, no empty fields) rather than the raw form encoding.
+        response["HX-Push-Url"] = context["share_path"]
+    return _vary(response)
+
+
+def _shown_value(request: HttpRequest, name: str) -> str:
+    """What the person typed, kept in the field; control characters are invisible, so dropped."""
+    value = request.GET.get(name, "")
+    return "".join(ch for ch in value if ch.isprintable())[:3000]
+
+
+def _errors(form) -> dict:
+    """The friendly message for each field; anything unexpected reads as bad_request."""
+    messages = {}
+    for name in (*FIELDS, "__all__"):
+        texts = [
+            error.messages[0] if error.code in CODES else MESSAGES["bad_request"]
+            for error in form.errors.as_data().get(name, [])
+        ]
+        messages[name] = " ".join(dict.fromkeys(texts))
+    drugs_error = " ".join(filter(None, [messages["drugs"], messages["__all__"]]))
+    return {
+        "drugs_error": drugs_error,
+        "stopped_error": messages["recently_stopped"],
+        "errors": [m for m in (drugs_error, messages["recently_stopped"]) if m],
+    }
+
+
+def _present(result: dict, drugs: list[str], stopped: list[str]) -> dict:
+    """Arrange the service's answer for the templates; adds no clinical content."""
+    checked, stopped_medicines, seen = [], [], set()
+    for medicine in result.get("resolved", []):
+        medicine = dict(medicine)
+        query = medicine["query"].strip().casefold()
+        ingredients = " + ".join(i["name"] for i in medicine["ingredients"])
+        medicine["query_differs"] = query != medicine["name"].casefold()
+        medicine["detail"] = "" if ingredients.casefold() == query else ingredients
+        key = (medicine["recently_stopped"], medicine["name"])
+        if key in seen:  # typed twice ("Zoloft, zolof"): one medicine
+            continue
+        seen.add(key)
+        (stopped_medicines if medicine["recently_stopped"] else checked).append(medicine)
+
+    entered_in: dict[str, list[str]] = {}  # ingredient slug -> brand or product names entered
+    for medicine in checked + stopped_medicines:
+        if medicine["kind"] == "generic":
+            continue
+        for ingredient in medicine["ingredients"]:
+            names = entered_in.setdefault(ingredient["slug"], [])
+            if medicine["name"] not in names:
+                names.append(medicine["name"])
+
+    findings = []
+    for index, finding in enumerate(result.get("findings", []), start=1):
+        finding = dict(finding)
+        slugs = finding["ingredients"]
+        names = finding.get("ingredient_names") or [s.replace("-", " ") for s in slugs]
+        finding["anchor"] = f"finding-{index}"
+        finding["is_cumulative"] = finding.get("kind") == "cumulative"
+        finding["medicines"] = [
+            {
+                "slug": slug,
+                "name": name,
+                "entered": entered_in.get(slug, []),
+                "stopped": slug in finding.get("recently_stopped", []),
+            }
+            for slug, name in zip(slugs, names, strict=True)
+        ]
+        steps = finding.get("what_to_do_steps") or finding.get("what_to_do") or []
+        finding["what_to_do_steps"] = [steps] if isinstance(steps, str) else list(steps)
+        findings.append(finding)
+
+    unknown, uncovered = [], []
+    for item in result.get("unresolved", []):
+        item = dict(item)
+        if item.get("reason") == "not_covered":
+            uncovered.append(item)
+            continue
+        item["suggestions"] = [
+            _suggestion(s, item["query"], drugs, stopped) for s in item.get("suggestions", [])[:5]
+        ]
+        unknown.append(item)
+
+    share_path = check_url(drugs, stopped)
+    return {
+        "result": {**result, "findings": findings},
+        "checked": checked,
+        "stopped": stopped_medicines,
+        "checked_count": len(checked) + len(stopped_medicines),
+        "single": len(checked) == 1 and not stopped_medicines and not findings,
+        "unknown": unknown,
+        "uncovered": uncovered,
+        "not_checked_count": len(unknown) + len(uncovered),
+        "share_path": share_path,
+        "share_url": settings.SITE_URL + share_path,
+    }
+
+
+def _suggestion(suggestion, query: str, drugs: list[str], stopped: list[str]) -> dict:
+    """A "did you mean" link: the same check with the unknown name replaced."""
+    name = suggestion["name"] if isinstance(suggestion, dict) else str(suggestion)
+
+    def swap(names):
+        return [name if n == query else n for n in names]
+
+    return {"name": name, "url": check_url(swap(drugs), swap(stopped))}
+
+
+# --------------------------------------------------------------------------- drug pages
+
+
+@require_safe
+def drug_list(request: HttpRequest) -> HttpResponse:
+    by_class = request.GET.get("by") == "class"
+    pages = _drug_index(knowledge.snapshot())
+    return render(request, "interactions/drug_list.html", {"by_class": by_class, **pages})
+
+
+@require_safe
+def drug_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    drug = _drug_page(knowledge.snapshot(), slug)
+    if drug is None:
+        raise Http404("No such medicine")
+    context = {"drug": drug, "guides": guides_about_drug(slug), "drugs_value": drug["name"]}
+    return render(request, "interactions/drug_detail.html", context)
+
+
+# The drug pages read the same immutable snapshot the checker uses, so a page can never
+# disagree with a check. What follows only sorts and groups it.
+
+SEVERITY_ORDER = knowledge.SEVERITIES
+_pages_cache: dict[str, dict] = {}
+
+
+def _per_snapshot(snap, key, build):
+    """Keep one built value per data version (the snapshot is immutable)."""
+    cache = _pages_cache.setdefault(snap.version, {})
+    if len(_pages_cache) > 2:
+        for version in list(_pages_cache)[:-2]:
+            _pages_cache.pop(version, None)
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def _brands_of(snap) -> dict[str, dict[str, list]]:
+    by_slug: dict[str, dict[str, list]] = {}
+    for product in snap.products:
+        for slug in product.ingredients:
+            entry = by_slug.setdefault(slug, {"brands": [], "combinations": []})
+            if product.kind == "brand":
+                entry["brands"].append(product.name)
+            else:
+                entry["combinations"].append(product)
+    return by_slug
+
+
+def _drug_index(snap) -> dict:
+    def build():
+        brands = _brands_of(snap)
+        drugs = sorted(
+            (
+                {
+                    "slug": i.slug,
+                    "name": i.name,
+                    "url": reverse("interactions:drug_detail", args=[i.slug]),
+                    "brands": sorted(brands.get(i.slug, {}).get("brands", []), key=str.casefold),
+                    "classes": sorted(i.classes),
+                }
+                for i in snap.ingredients.values()
+            ),
+            key=lambda d: d["name"].casefold(),
+        )
+        letters: dict[str, list] = {}
+        for drug in drugs:
+            first = drug["name"][:1].upper()
+            letters.setdefault(first if first.isalpha() else "#", []).append(drug)
+        classes = []
+        for slug in sorted(
+            {c for d in drugs for c in d["classes"]}, key=lambda c: snap.class_name(c).casefold()
+        ):
+            drug_class = snap.classes.get(slug)
+            classes.append(
+                {
+                    "slug": slug,
+                    "name": snap.class_name(slug),
+                    "description": drug_class.description if drug_class else "",
+                    "drugs": [d for d in drugs if slug in d["classes"]],
+                }
+            )
+        return {"letters": list(letters.items()), "classes": classes, "drug_count": len(drugs)}
+
+    return _per_snapshot(snap, "index", build)
+
+
+def _interactions_of(snap) -> dict[str, list]:
+    """slug -> [(partner slug, pair finding)] for every pair both taken now."""
+    partners: dict[str, list] = {}
+    for (x, y), finding in engine.pair_table(snap).current.items():
+        partners.setdefault(x, []).append((y, finding))
+        partners.setdefault(y, []).append((x, finding))
+    return partners
+
+
+def _drug_page(snap, slug: str) -> dict | None:
+    ingredient = snap.ingredients.get(slug)
+    if ingredient is None:
+        return None
+
+    def build():
+        products = _brands_of(snap).get(slug, {"brands": [], "combinations": []})
+        names = snap.ingredients
+        groups: dict[str, dict[str, list]] = {}
+        pairs = _per_snapshot(snap, "pairs", lambda: _interactions_of(snap)).get(slug, [])
+        for partner, finding in sorted(pairs, key=lambda p: names[p[0]].name.casefold()):
+            groups.setdefault(finding.severity, {}).setdefault(finding.title, []).append(
+                {
+                    "slug": partner,
+                    "name": names[partner].name,
+                    "check_url": check_url([ingredient.name, names[partner].name]),
+                }
+            )
+        return {
+            "slug": slug,
+            "name": ingredient.name,
+            "summary": ingredient.summary,
+            "label": ingredient.label,
+            "synonyms": list(ingredient.synonyms),
+            "classes": [
+                {"slug": c, "name": snap.class_name(c)}
+                for c in sorted(ingredient.classes, key=lambda c: snap.class_name(c).casefold())
+            ],
+            "brands": sorted(products["brands"], key=str.casefold),
+            "combinations": [
+                {
+                    "name": product.name,
+                    "ingredients": [
+                        {"slug": s, "name": names[s].name} for s in product.ingredients
+                    ],
+                }
+                for product in sorted(products["combinations"], key=lambda p: p.name.casefold())
+            ],
+            "interactions": [
+                {
+                    "severity": severity,
+                    "count": sum(len(p) for p in groups[severity].values()),
+                    "titles": [
+                        {"title": title, "partners": partners}
+                        for title, partners in sorted(groups[severity].items())
+                    ],
+                }
+                for severity in SEVERITY_ORDER
+                if severity in groups
+            ],
+        }
+
+    return _per_snapshot(snap, f"drug:{slug}", build)

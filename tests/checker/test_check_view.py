@@ -1,0 +1,271 @@
+"""The checker page (/check/) in every state, with JavaScript off (plain GET requests)."""
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+NO_FINDING = (
+    "No interaction between these medicines is listed in our database. "
+    "That does not mean none exists — ask your pharmacist."
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, query="", **headers):
+    return client.get(reverse("interactions:check") + query, headers=headers)
+
+
+def text(response):
+    """The page's visible text, tags dropped and whitespace squeezed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    words = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return re.sub(r" ([,.;:?])", r"\1", words)
+
+
+def field_value(response, name):
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', response.content.decode())
+    return unescape(match.group(1)) if match else None
+
+
+def field_error(response, field_id="drugs-field"):
+    html = response.content.decode()
+    tag = re.search(rf'<input id="{field_id}"[^>]*>', html).group(0)
+    return 'aria-invalid="true"' in tag and "-error" in tag
+
+
+def test_empty_form(client):
+    response = get(client)
+    assert response.status_code == 200
+    page = text(response)
+    assert "Check your medicines together" in page
+    assert "How it works" in page
+    assert "Your result" not in page
+    assert 'name="drugs"' in response.content.decode()
+    assert 'name="recently_stopped"' in response.content.decode()
+    assert 'action="/check/" method="get"' in response.content.decode()
+
+
+def test_submitting_nothing_asks_for_a_name(client):
+    response = get(client, "?drugs=")
+    assert response.status_code == 200
+    assert "Enter at least one medicine name." in text(response)
+    assert field_error(response)
+    assert "Your result" not in text(response)
+
+
+def test_blank_names_are_empty_too(client):
+    response = get(client, "?drugs=%20,%20,,")
+    assert response.status_code == 200
+    assert "Enter at least one medicine name." in text(response)
+
+
+def test_a_pair_shows_the_finding_with_everything_a_patient_needs(client, library):
+    response = get(client, "?drugs=Zoloft,Ultram")
+    assert response.status_code == 200
+    page = text(response)
+    html = response.content.decode()
+    assert "Highest risk found" in page
+    assert "Serious — avoid unless your doctor says otherwise" in page
+    assert "Serotonin syndrome" in page
+    assert "Between: sertraline (in Zoloft) and tramadol (in Ultram)" in page
+    for heading in ("What to do", "Warning signs", "Get emergency help if…", "Guides that explain this", "Sources"):
+        assert heading in page, heading
+    assert re.search(r'href="/articles/[a-z0-9-]+/"', html.split('class="findings"')[1])
+    assert 'href="https://' in html.split('class="findings"')[1]
+    assert "Questions to ask your pharmacist" in page
+    assert NO_FINDING not in page
+    # what was checked: brand -> ingredient, linked to the drug page
+    assert re.search(r"Zoloft\s*→.*sertraline", page)
+    assert 'href="/drugs/sertraline/"' in html
+    # the input stays in the field
+    assert field_value(response, "drugs") == "Zoloft,Ultram"
+
+
+def test_severity_has_words_and_an_icon_never_colour_alone(client):
+    html = get(client, "?drugs=Zoloft,Ultram").content.decode()
+    for badge in re.findall(r'<span class="severity severity-[a-z]+">.*?</span></span>', html, flags=re.S):
+        assert '<svg class="severity-icon" aria-hidden="true"' in badge
+        assert re.search(r'<span class="severity-words">[A-Z][^<]+</span>', badge)
+
+
+def test_three_medicines_and_a_cumulative_finding_names_every_contributor(client):
+    response = get(client, "?drugs=oxycodone,Xanax,gabapentin,zolpidem")
+    page = text(response)
+    assert "Combined risk of 4 medicines" in page
+    assert re.search(
+        r"Each of these adds to the risk: alprazolam \(in Xanax\), gabapentin, oxycodone and zolpidem", page
+    )
+    assert 'class="finding finding-major finding-cumulative"' in response.content.decode()
+
+
+def test_findings_are_grouped_by_severity_worst_first(client):
+    html = get(client, "?drugs=tramadl,sertrlne,hydrocodon,zolpidum,Ambien").content.decode()
+    groups = re.findall(r'<section class="severity-group severity-group-([a-z]+)"', html)
+    order = ["contraindicated", "major", "moderate", "minor"]
+    assert groups == sorted(groups, key=order.index)
+    assert len(groups) == len(set(groups)) >= 2
+
+
+def test_misspellings_show_what_we_understood(client):
+    page = text(get(client, "?drugs=zolof,tramadl"))
+    assert "(you typed ‘zolof’)" in page
+    assert "(you typed ‘tramadl’)" in page
+
+
+def test_no_finding_sentence_is_exact(client):
+    response = get(client, "?drugs=oxycodone,acetaminophen")
+    page = text(response)
+    assert NO_FINDING in page
+    assert "Highest risk found" not in page
+    assert "safe" not in page.lower().replace("safer", "")
+
+
+def test_one_medicine_asks_for_another(client):
+    page = text(get(client, "?drugs=Zoloft"))
+    assert "A medicine cannot interact with itself here" in page
+    assert NO_FINDING not in page
+
+
+def test_unknown_names_are_listed_apart_with_suggestions(client):
+    response = get(client, "?drugs=Zoloft,qqqzoloft,xyzzy,tramadol")
+    page = text(response)
+    html = response.content.decode()
+    assert "Not checked" in page
+    assert "2 names not checked" in page
+    assert "We couldn’t find ‘xyzzy’." in page
+    assert "We couldn’t find ‘qqqzoloft’. Did you mean Zoloft?" in page
+    # the suggestion link re-runs the check with the name replaced
+    assert 'href="/check/?drugs=Zoloft,Zoloft,xyzzy,tramadol"' in html
+    not_checked = html.split('class="not-checked"')[1].split("</section>")[0]
+    assert "xyzzy" in not_checked and "qqqzoloft" in not_checked
+    checked = html.split('id="checked-heading"')[1].split("</section>")[0]
+    assert "xyzzy" not in checked and "qqqzoloft" not in checked
+
+
+def test_only_unknown_names_checks_nothing(client):
+    page = text(get(client, "?drugs=xyzzy,plugh"))
+    assert "Nothing was checked" in page
+    assert NO_FINDING not in page
+    assert "We couldn’t find ‘xyzzy’." in page
+
+
+def test_recognised_but_not_covered_is_said_honestly(client):
+    page = text(get(client, "?drugs=metformin,Zoloft"))
+    assert "We recognise metformin but do not check it yet." in page
+    assert "1 name not checked" in page
+
+
+def test_recently_stopped_medicine_still_counts(client):
+    response = get(client, "?drugs=tramadol&recently_stopped=Nardil")
+    page = text(response)
+    assert "Do not take together" in page
+    assert "You stopped phenelzine recently" in page
+    assert "Stopped in the last 5 weeks:" in page
+    assert "(stopped recently)" in page
+    assert "How long after my last dose does the medicine I stopped still count?" in page
+    assert field_value(response, "recently_stopped") == "Nardil"
+
+
+def test_duplicate_ingredient(client):
+    page = text(get(client, "?drugs=Percocet,Tylenol"))
+    assert "Too much acetaminophen" in page
+    assert "Medicine involved: acetaminophen (in Percocet, Tylenol)" in page
+
+
+def test_at_most_25_medicines(client):
+    names = ",".join(f"medicine{n}" for n in range(26))
+    response = get(client, "?drugs=" + names)
+    assert response.status_code == 200
+    assert "Enter at most 25 medicines." in text(response)
+    assert field_error(response)
+    assert field_value(response, "drugs") == names
+    assert "Your result" not in text(response)
+
+
+def test_25_medicines_are_fine(client):
+    names = ",".join(["Zoloft", "Ultram"] + [f"medicine{n}" for n in range(23)])
+    response = get(client, "?drugs=" + names)
+    assert "Your result" in text(response)
+
+
+def test_a_name_over_100_characters(client):
+    response = get(client, "?drugs=Zoloft," + "a" * 101)
+    assert response.status_code == 200
+    assert "Each medicine name must be 100 characters or fewer." in text(response)
+    assert field_error(response)
+    assert field_value(response, "drugs") == "Zoloft," + "a" * 101
+
+
+def test_too_many_recently_stopped(client):
+    response = get(client, "?drugs=Zoloft&recently_stopped=" + ",".join(f"m{n}" for n in range(26)))
+    assert response.status_code == 200
+    assert field_error(response, "stopped-field")
+
+
+@pytest.mark.parametrize("raw", ["Zoloft%00,Ultram", "Zoloft%07", "Zo%1Bloft,Ultram", "%C3%28", "\u202e%EF%BF%BF"])
+def test_control_characters_get_a_friendly_message(client, raw):
+    response = get(client, "?drugs=" + raw)
+    assert response.status_code == 200
+    assert "We could not read that list. Type the names again, separated by commas." in text(response)
+    value = field_value(response, "drugs")
+    assert value is not None and all(ch.isprintable() for ch in value)
+
+
+def test_control_character_input_is_kept_without_the_invisible_character(client):
+    response = get(client, "?drugs=Zoloft%00,Ultram")
+    assert field_value(response, "drugs") == "Zoloft,Ultram"
+
+
+def test_only_recently_stopped_asks_for_a_current_medicine(client):
+    response = get(client, "?recently_stopped=Nardil")
+    assert "Enter at least one medicine name." in text(response)
+
+
+def test_strange_query_strings_never_fail(client):
+    for query in ["?drugs=a&drugs=b", "?drugs[]=x", "?drugs=%", "?recently_stopped=", "?drugs=" + "x," * 5000]:
+        response = get(client, query)
+        assert response.status_code == 200, query
+
+
+def test_post_is_not_allowed(client):
+    assert client.post(reverse("interactions:check"), {"drugs": "Zoloft"}).status_code == 405
+    assert client.head(reverse("interactions:check")).status_code == 200
+
+
+def test_result_page_is_not_indexed_and_has_one_h1(client):
+    html = get(client, "?drugs=Zoloft,Ultram").content.decode()
+    assert '<meta name="robots" content="noindex">' in html
+    assert len(re.findall(r"<h1[\s>]", html)) == 1
+    assert "<title>Your medicine check" in html
+    # the title never carries the names (it ends up in history, tabs and screen shares)
+    title = re.search(r"<title>([^<]*)</title>", html).group(1)
+    assert "Zoloft" not in title
+
+
+def test_print_view_has_date_address_and_questions(client, settings):
+    settings.SITE_URL = "https://beforeyoumix.example"
+    html = get(client, "?drugs=Zoloft,Ultram,Xanax").content.decode()
+    header = html.split('class="print-only print-header"')[1].split("</div>")[0]
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\d">', header)
+    assert "https://beforeyoumix.example/check/?drugs=Zoloft,Ultram,Xanax" in header
+    assert "Questions to ask your pharmacist" in html
+    assert "data-print" in html and "data-copy-link" in html
+    # print and copy buttons need JavaScript: hidden until checker.js shows them
+    assert re.search(r"<div class=\"result-actions no-print\" data-result-actions hidden>", html)
+
+
+def test_home_page_has_the_checker_form(client):
+    html = client.get(reverse("home")).content.decode()
+    assert 'action="/check/" method="get"' in html
+    assert "hx-get" not in html  # the home form simply opens the checker
+    assert 'src="/static/js/checker.js"' in html
+
+
+def test_links_in_the_header_use_the_checker_urls(client):
+    html = get(client).content.decode()
+    assert '<a href="/check/" aria-current="page">Check medicines</a>' in html
+    assert '<a href="/drugs/" >Medicines A–Z</a>' in html or 'href="/drugs/"' in html
