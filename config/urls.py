@@ -12,7 +12,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("articles.urls")),
     # The JSON API (interactions/api.py) is mounted at api/v1/ below.
-    # The checker and drug pages (interactions/urls.py) are mounted below.
+    # The checker and drug pages (interactions/urls.py).
+    path("", include("interactions.urls")),
     path("admin/", admin.site.urls),
 ]
 
