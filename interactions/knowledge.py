@@ -359,7 +359,9 @@ class _Checker:
 
 
 def _read_yaml(path: Path, root: Path):
-    relative = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+    relative = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    if root.resolve() == DATA_DIR:
+        relative = f"interactions/data/{relative}"
     try:
         with path.open(encoding="utf-8") as handle:
             return relative, yaml.load(handle, Loader=_YamlLoader)

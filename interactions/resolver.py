@@ -47,6 +47,7 @@ UNIT = r"(?:mg|mcg|µg|ug|g|gm|gram|grams|ml|l|iu|units?|%|meq|mg/ml|mg/5ml|mcg/
 DOSE_RE = re.compile(
     rf"(?<![a-z])\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)*\s*{UNIT}?(?![a-z])", re.IGNORECASE
 )
+NUMBERED_RE = re.compile(r"(?:#|\bno\.?\s*)(\d+)\b", re.IGNORECASE)
 SPLIT_RE = re.compile(
     r"\s*(?:/|\+|&|;|\band\b|\bwith\b|\bplus\b|\bw/|(?<=[a-z])-(?=[a-z]))\s*", re.IGNORECASE
 )
@@ -173,17 +174,24 @@ class Resolver:
         return next(iter(targets.values()))
 
     def _find(self, text: str) -> tuple[Target | None, str]:
-        key = normalise_name(text)
+        key = re.sub(r"\bno (\d)", r"\1", normalise_name(text))  # "Tylenol No. 3" = "Tylenol #3"
+        # "Tylenol #2" names a product by its number: never drop that number and fall back
+        # to plain Tylenol, which lacks the codeine.
+        numbers = NUMBERED_RE.findall(text)
+
+        def keeps_numbers(candidate: str) -> bool:
+            return all(n in candidate.split() for n in numbers)
+
         for stage, candidate in (
             ("exact", key),
             ("dose", strip_dose(key)),
             ("dose", strip_forms(strip_dose(key))),
         ):
-            target = self._lookup(candidate)
+            target = self._lookup(candidate) if keeps_numbers(candidate) else None
             if target is not None:
                 return target, stage
         for candidate in dict.fromkeys((strip_forms(strip_dose(key)), strip_dose(key), key)):
-            target = self._fuzzy(candidate)
+            target = self._fuzzy(candidate) if keeps_numbers(candidate) else None
             if target is not None:
                 return target, "fuzzy"
         return None, ""

@@ -1,0 +1,49 @@
+"""CheckForm: the validation shared by the API and the HTML checker."""
+
+import pytest
+
+from interactions.forms import CheckForm
+
+
+def form(drugs=None, stopped=None):
+    data = {}
+    if drugs is not None:
+        data["drugs"] = drugs
+    if stopped is not None:
+        data["recently_stopped"] = stopped
+    return CheckForm(data)
+
+
+def test_names_are_split_and_tidied():
+    f = form(" Zoloft ,  ultram 50 mg,,\nTylenol ", "Prozac")
+    assert f.is_valid()
+    assert f.cleaned_data == {"drugs": ["Zoloft", "ultram 50 mg", "Tylenol"], "recently_stopped": ["Prozac"]}
+
+
+@pytest.mark.parametrize(
+    ("drugs", "stopped", "code"),
+    [
+        (None, None, "empty"),
+        ("", "", "empty"),
+        (" , ,", "", "empty"),
+        (",".join(["a"] * 26), "", "too_many_drugs"),
+        ("a", ",".join(["b"] * 26), "too_many_drugs"),
+        ("y" * 101, "", "name_too_long"),
+        ("a", "y" * 101, "name_too_long"),
+        ("zoloft\x00", "", "bad_request"),
+        ("zoloft\x1b[31m", "", "bad_request"),
+        ("zoloft\ufffd", "", "bad_request"),
+        ("a", "b\x7f", "bad_request"),
+    ],
+)
+def test_errors_have_codes_and_messages(drugs, stopped, code):
+    f = form(drugs, stopped)
+    assert not f.is_valid()
+    found_code, message = f.first_error()
+    assert found_code == code
+    assert message.endswith(".") and len(message) < 100
+
+
+def test_limits_are_inclusive():
+    assert form(",".join(["a"] * 25), ",".join(["b"] * 25)).is_valid()
+    assert form("y" * 100).is_valid()
