@@ -6,6 +6,9 @@ fresh pages on every app server; old entries simply age out. Each process rememb
 generation for a second, so a cache hit costs one round trip to the cache, not two.
 """
 
+import functools
+import hashlib
+import os
 import time
 
 from django.conf import settings
@@ -32,6 +35,26 @@ def generation() -> int:
         value = cache.get(GENERATION_KEY, value)
     _memo = (value, now)
     return value
+
+
+@functools.cache
+def release() -> str:
+    """What this process serves: RELEASE from the environment, else a hash of the knowledge
+    files and the static manifest. During a rolling deploy, old and new servers share the
+    cache without serving each other's pages."""
+    if os.environ.get("RELEASE"):
+        return os.environ["RELEASE"][:40]
+    digest = hashlib.blake2b(digest_size=8)
+    try:
+        from interactions import knowledge
+
+        digest.update(knowledge.data_version().encode())
+    except Exception:  # no knowledge base yet: pages do not depend on it
+        pass
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()
 
 
 def bump_generation() -> int:

@@ -304,12 +304,17 @@ class PageCacheMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 
+    # Request headers a cached page may vary on; each is part of the key. A response that
+    # varies on anything else is not stored.
+    VARY = ("HX-Request", "HX-History-Restore-Request")
+    VARY_ALLOWED = {"accept-encoding", "hx-request", "hx-history-restore-request"}
+
     def key(self, request) -> str:
-        gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
-        htmx = request.META.get("HTTP_HX_REQUEST", "") == "true"
+        gzip = "gz" if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") else "id"
+        varies = "".join("1" if request.headers.get(name) == "true" else "0" for name in self.VARY)
         address = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
         digest = hashlib.blake2b(address.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-        return f"page:{caching.generation()}:{'gz' if gzip else 'id'}:{'hx' if htmx else 'full'}:{digest}"
+        return f"page:{caching.release()}:{caching.generation()}:{gzip}:{varies}:{digest}"
 
     def __call__(self, request):
         if not self.cacheable(request):
@@ -336,14 +341,14 @@ class PageCacheMiddleware:
             cache.set(key, entry, self.seconds)
         return response
 
-    @staticmethod
-    def storable(response) -> bool:
+    def storable(self, response) -> bool:
         cache_control = response.get("Cache-Control", "").lower()
+        varies = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
         return (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and "cookie" not in response.get("Vary", "").lower()
+            and varies <= self.VARY_ALLOWED
             and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
         )
 

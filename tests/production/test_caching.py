@@ -1,0 +1,150 @@
+"""The shared page cache, conditional GET and Cache-Control."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from config import caching
+
+
+def queries_for(client, path, **headers):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **headers)
+    return response, len(captured)
+
+
+@override_settings(COUNTER_BATCH=20)
+def test_guide_page_is_served_from_the_cache(client, make_guide):
+    guide = make_guide(title="Cached guide")
+    first, first_queries = queries_for(client, guide.get_absolute_url())
+    second, second_queries = queries_for(client, guide.get_absolute_url())
+    assert first.status_code == second.status_code == 200
+    assert first_queries > 0
+    assert second_queries == 0
+    assert second.content == first.content
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/", "/tags/", "/drugs/", "/drugs/sertraline/"])
+@override_settings(COUNTER_BATCH=20)
+def test_public_pages_are_cached(client, library, path):
+    first, _ = queries_for(client, path)
+    second, queries = queries_for(client, path)
+    assert first.status_code == 200, path
+    assert queries == 0, path
+    assert second.content == first.content
+
+
+def test_topic_and_tag_pages_are_cached(client, make_guide):
+    guide = make_guide(tags=["opioids"])
+    for path in (guide.category.get_absolute_url(), "/tags/opioids/"):
+        client.get(path)
+        _, queries = queries_for(client, path)
+        assert queries == 0, path
+
+
+def test_checker_search_and_api_are_never_cached(client, library, log_lines):
+    paths = ["/check/?drugs=Zoloft,Ultram", "/search/?q=tramadol", "/api/v1/interactions?drugs=Zoloft,Ultram"]
+    for path in paths * 2:
+        assert client.get(path).status_code == 200, path
+    requests = [json.loads(line) for line in log_lines() if '"message": "request"' in line]
+    assert len(requests) == 6
+    assert all("cache" not in entry for entry in requests)
+
+
+def test_editing_a_guide_shows_at_once(client, make_guide):
+    guide = make_guide(title="Before the edit")
+    assert b"Before the edit" in client.get(guide.get_absolute_url()).content
+    guide.title = "After the edit"
+    guide.save()
+    assert b"After the edit" in client.get(guide.get_absolute_url()).content
+    assert b"After the edit" in client.get("/").content
+
+
+def test_unpublishing_removes_a_cached_guide(client, make_guide):
+    guide = make_guide()
+    assert client.get(guide.get_absolute_url()).status_code == 200
+    guide.status = Article.Status.DRAFT
+    guide.save()
+    assert client.get(guide.get_absolute_url()).status_code == 404
+
+
+def test_query_strings_other_than_simple_ones_bypass_the_cache(client, make_guide):
+    guide = make_guide()
+    url = guide.get_absolute_url()
+    client.get(url + "?utm=%ff%00")
+    _, queries = queries_for(client, url + "?utm=%ff%00")
+    assert queries > 0
+
+
+def test_htmx_partials_and_full_pages_are_cached_apart(client, library):
+    full = client.get("/drugs/sertraline/")
+    partial = client.get("/drugs/sertraline/", HTTP_HX_REQUEST="true")
+    again = client.get("/drugs/sertraline/")
+    assert again.content == full.content
+    assert client.get("/drugs/sertraline/", HTTP_HX_REQUEST="true").content == partial.content
+
+
+def test_gzip_and_plain_are_cached_apart(client, make_guide):
+    guide = make_guide()
+    plain = client.get(guide.get_absolute_url())
+    zipped = client.get(guide.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in client.get(guide.get_absolute_url()).headers
+    assert plain.content.startswith(b"<!doctype html>")
+
+
+@override_settings(COUNTER_BATCH=20)
+def test_conditional_get_on_guides(client, make_guide):
+    guide = make_guide()
+    url = guide.get_absolute_url()
+    first = client.get(url)
+    assert first.headers["ETag"] and first.headers["Last-Modified"]
+    for headers in ({"HTTP_IF_NONE_MATCH": first.headers["ETag"]},
+                    {"HTTP_IF_MODIFIED_SINCE": first.headers["Last-Modified"]}):
+        response, queries = queries_for(client, url, **headers)
+        assert response.status_code == 304
+        assert response.content == b""
+        assert queries == 0
+    # A changed guide is not "not modified".
+    guide.title = "Changed"
+    guide.save()
+    assert client.get(url, HTTP_IF_NONE_MATCH=first.headers["ETag"]).status_code == 200
+
+
+def test_cache_control(client, library):
+    for path in ("/", "/articles/", "/drugs/sertraline/", Article.objects.published().first().get_absolute_url()):
+        response = client.get(path)
+        assert response.headers["Cache-Control"].startswith("public, max-age="), path
+    for path in ("/check/", "/check/?drugs=Zoloft,Ultram", "/api/v1/interactions?drugs=Zoloft,Ultram",
+                 "/api/v1/interactions", "/api/v1/drugs?q=zol"):
+        response = client.get(path)
+        assert "no-store" in response.headers["Cache-Control"], path
+        assert "private" in response.headers["Cache-Control"], path
+        assert "ETag" not in response.headers and "Last-Modified" not in response.headers, path
+
+
+def test_reads_still_count_when_served_from_the_cache(client, make_guide):
+    guide = make_guide()
+    for _ in range(3):
+        client.get(guide.get_absolute_url())
+    guide.refresh_from_db()
+    assert guide.views == 3
+
+
+@override_settings(COUNTER_BATCH=5)
+def test_reads_are_written_in_batches(client, make_guide):
+    guide = make_guide()
+    for expected_after in (0, 0, 0, 0, 5, 5, 5, 5, 5, 10):
+        client.get(guide.get_absolute_url())
+        guide.refresh_from_db()
+        assert guide.views == expected_after
+
+
+def test_generation_changes_when_content_changes(make_guide):
+    before = caching.generation()
+    make_guide()
+    assert caching.generation() != before

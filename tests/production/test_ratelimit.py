@@ -1,0 +1,90 @@
+"""Per-client limits on the checker and the API: 429 with a friendly page or JSON."""
+
+import json
+
+import pytest
+from django.test import override_settings
+
+from config.middleware import client_ip
+
+LIMITED = override_settings(RATELIMIT_ENABLED=True, RATELIMITS={"check": "3/m", "api": "3/m"})
+
+
+@pytest.fixture
+def visitor():
+    return {"REMOTE_ADDR": "203.0.113.10"}
+
+
+@LIMITED
+def test_checker_answers_429_with_a_friendly_page(client, db, visitor):
+    for _ in range(3):
+        assert client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code == 200
+    response = client.get("/check/?drugs=Zoloft,Ultram", **visitor)
+    assert response.status_code == 429
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert int(response.headers["Retry-After"]) > 0
+    html = response.content.decode()
+    assert "Please wait a moment" in html
+    assert "pharmacist" in html and "911" in html
+    assert "no-store" in response.headers["Cache-Control"]
+    assert not response.cookies
+
+
+@LIMITED
+def test_api_answers_429_with_json(client, db, visitor):
+    for _ in range(3):
+        assert client.get("/api/v1/interactions?drugs=Zoloft,Ultram", **visitor).status_code == 200
+    response = client.get("/api/v1/drugs?q=zol", **visitor)
+    assert response.status_code == 429
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    body = json.loads(response.content)
+    assert body["error"]["code"] == "rate_limited"
+    assert body["error"]["message"]
+    assert int(response.headers["Retry-After"]) > 0
+
+
+@LIMITED
+def test_limits_are_per_client_and_per_group(client, db, visitor):
+    for _ in range(4):
+        client.get("/check/?drugs=a", **visitor)
+    assert client.get("/check/?drugs=a", **visitor).status_code == 429
+    # Another client, and the same client's API budget, are untouched.
+    assert client.get("/check/?drugs=a", REMOTE_ADDR="198.51.100.20").status_code == 200
+    assert client.get("/api/v1/interactions?drugs=a", **visitor).status_code == 200
+
+
+@LIMITED
+def test_guides_are_not_limited(client, make_guide, visitor):
+    guide = make_guide()
+    for _ in range(10):
+        assert client.get(guide.get_absolute_url(), **visitor).status_code == 200
+
+
+@LIMITED
+def test_ipv6_clients_are_limited_per_64(client, db):
+    for n in range(3):
+        client.get("/check/?drugs=a", REMOTE_ADDR=f"2001:db8:1:2::{n + 1}")
+    assert client.get("/check/?drugs=a", REMOTE_ADDR="2001:db8:1:2::99").status_code == 429
+    assert client.get("/check/?drugs=a", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+
+
+def test_client_address_behind_trusted_proxies(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5, 10.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"  # no proxy trusted: the header is ignored
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.5"  # what the outer proxy saw; 1.2.3.4 was claimed
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address, 10.0.0.1")
+    assert client_ip(request) == "10.0.0.2"
+
+
+@LIMITED
+def test_a_cache_outage_does_not_lock_anyone_out(client, db, visitor, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.FaultTolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+        }
+    }
+    for _ in range(6):
+        assert client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code == 200

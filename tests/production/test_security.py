@@ -1,0 +1,164 @@
+"""Security headers on every kind of response, deploy checks, cookies, admin lockout."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# One of each kind of answer the site gives: pages, errors, JSON, health, text.
+PATHS = [
+    "/",
+    "/articles/",
+    "/check/",
+    "/check/?drugs=Zoloft,Ultram",
+    "/drugs/",
+    "/drugs/sertraline/",
+    "/api/v1/interactions?drugs=Zoloft,Ultram",
+    "/api/v1/interactions",
+    "/api/v1/drugs?q=sertaline",
+    "/api/v1/no-such-thing",
+    "/search/?q=tramadol",
+    "/healthz",
+    "/robots.txt",
+    "/feed/",
+    "/no-such-page/",
+]
+
+EXPECTED = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def assert_security_headers(response, where):
+    for name, value in EXPECTED.items():
+        assert response.headers.get(name) == value, (where, name, response.headers.get(name))
+    csp = response.headers.get("Content-Security-Policy", "")
+    assert "default-src 'self'" in csp, where
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp, where
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, where
+    # 'self', 'none' and data: images only: no other origin anywhere in the policy.
+    for token in csp.replace(";", " ").split():
+        assert not token.startswith(("http:", "https:", "*")) and "." not in token, (where, token)
+    policy = response.headers.get("Permissions-Policy", "")
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+        assert feature in policy, where
+
+
+def test_security_headers_on_every_kind_of_response(client, library):
+    for path in PATHS:
+        response = client.get(path)
+        assert response.status_code < 500, path
+        assert_security_headers(response, path)
+
+
+def test_security_headers_on_errors_and_other_methods(client, library):
+    for method in ("post", "put", "delete", "options", "trace", "head"):
+        for path in ("/", "/check/?drugs=a", "/api/v1/interactions?drugs=a"):
+            response = getattr(client, method)(path)
+            assert response.status_code < 500, (method, path)
+            assert_security_headers(response, f"{method} {path}")
+
+
+def test_security_headers_on_static_files(client, db, settings):
+    # WhiteNoise answers before the view layer; the headers must still be there.
+    static_file = next(Path(settings.STATIC_ROOT).glob("css/site*.css"), None)
+    if static_file is None:
+        pytest.skip("static files not collected (make static)")
+    response = client.get(f"/static/css/{static_file.name}")
+    assert response.status_code == 200
+    assert_security_headers(response, "static")
+
+
+@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True)
+def test_hsts_in_production(client, db):
+    response = client.get("/", secure=True)
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def production_env(**extra):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT", "ADMIN_URL"}
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="k3v9-Jq2Lr8wXz4Tn6Yb1Pc7Hd5Fg0Ms3Ve8Ua2Oi9Wy6Rt4Ep1Zl7Kx5Qj3Nh",
+        ALLOWED_HOSTS="beforeyoumix.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_in_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_real_secret_key_or_hosts():
+    for missing in ({"SECRET_KEY": ""}, {"SECRET_KEY": "short"}, {"ALLOWED_HOSTS": ""}):
+        result = manage("check", env=production_env(**missing))
+        assert result.returncode != 0, missing
+        assert "ImproperlyConfigured" in result.stderr, missing
+
+
+def test_production_settings_secure_cookies_and_https():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.SESSION_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS >= 31536000, s.DEBUG, s.RATELIMIT_ENABLED)"
+    )
+    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env())
+    assert result.stdout.split() == ["True"] * 5 + ["False", "True"], result.stderr
+
+
+def test_no_cookie_for_anonymous_visitors(client, library):
+    for path in PATHS:
+        response = client.get(path)
+        assert not response.cookies, (path, response.cookies)
+        assert "Set-Cookie" not in response.headers, path
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])  # fast, for tests
+def test_admin_login_attempts_are_locked_out(client, django_user_model, settings):
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-correct-password")
+    login = reverse("admin:login")
+    for attempt in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        response = client.post(login, {"username": "editor", "password": "wrong"}, REMOTE_ADDR="203.0.113.7")
+        # The form again with an error, until the limit: then locked out.
+        assert response.status_code == (429 if attempt == settings.AXES_FAILURE_LIMIT else 200)
+    # Locked: even the right password is refused from this client.
+    response = client.post(
+        login, {"username": "editor", "password": "a-long-correct-password"}, REMOTE_ADDR="203.0.113.7"
+    )
+    assert response.status_code == 429
+    # Another client is not affected.
+    response = client.post(
+        login, {"username": "editor", "password": "a-long-correct-password"}, REMOTE_ADDR="198.51.100.9"
+    )
+    assert response.status_code == 302
+
+
+def test_admin_address_comes_from_the_environment():
+    code = "from django.conf import settings; print(settings.ADMIN_URL)"
+    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env(ADMIN_URL="/staff-7f3a"))
+    assert result.stdout.strip() == "staff-7f3a/", result.stderr
