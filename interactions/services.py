@@ -36,23 +36,44 @@ def coverage_note(snap: knowledge.Snapshot) -> str:
     return " ".join(" ".join(str(p).split()) for p in parts if p)
 
 
+# Guide links per (guide index, mechanisms, ingredients). Building a link costs a reverse()
+# per guide, which for a long list is most of a check's time; the answer only changes when
+# a guide is published or edited, which changes the index key.
+_links: dict[tuple, list[dict]] = {}
+_LINKS_MAX = 20_000
+
+
 def _guides(mechanisms, ingredients, index) -> list[dict]:
     if index is None:
         return []
     from articles.linking import guides_for
 
-    return guides_for(list(mechanisms), list(ingredients), limit=3, index=index)
+    key = (index[0], tuple(mechanisms), tuple(ingredients))
+    links = _links.get(key)
+    if links is None:
+        if len(_links) >= _LINKS_MAX:
+            _links.clear()
+        links = guides_for(list(mechanisms), list(ingredients), limit=3, index=index[1])
+        _links[key] = links
+    return [dict(link) for link in links]
 
 
 def _guide_index():
-    """The published guides, once per check; an empty list if the database cannot answer."""
+    """(key, published guides), once per check; None if the database cannot answer."""
     try:
         from articles.linking import published_guide_index
 
-        return published_guide_index()
+        guides = published_guide_index()
     except (ImportError, DatabaseError):  # no guides yet, or no database: findings still work
         logger.warning("Guide index unavailable; findings are returned without guide links")
         return None
+    key = hash(
+        tuple(
+            (g["slug"], g["title"], str(g["published"]), tuple(g["mechanisms"]), tuple(g["drugs"]))
+            for g in guides
+        )
+    )
+    return key, guides
 
 
 def _ingredient_json(snap, slug: str) -> dict:
