@@ -13,6 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
@@ -200,6 +201,13 @@ class FriendlyErrorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            request.GET  # noqa: B018 (parse now: thousands of fields are refused here, not in a view)
+        except SuspiciousOperation as error:
+            error_logger.warning("bad request: %s", type(error).__name__, extra={"path": route_of(request)})
+            if is_api(request.path):
+                return json_error(400)
+            return html_error(request, 400, "errors/400.html")
         response = self.get_response(request)
         status = response.status_code
         if status < 400:
