@@ -1,0 +1,203 @@
+"""Faults: Redis down or stopped mid-run, the database failing, a broken knowledge file.
+
+The same faults against real servers (gunicorn, PostgreSQL and Redis stopped and started
+again) are scripted in bench/faults.sh, which CI runs after the suite.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+
+CI = os.environ.get("CI") == "true"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_cache(port: int) -> dict:
+    return {
+        "default": {
+            "BACKEND": "config.cache.FaultTolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"RETRY_AFTER_SECONDS": 0.2},
+        }
+    }
+
+
+def queries(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response, len(captured)
+
+
+class RedisServer:
+    def __init__(self, port):
+        self.port, self.process = port, None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server():
+    if shutil.which("redis-server") is None:
+        if CI:
+            pytest.fail("redis-server is missing: .ci/run installs Debian's redis-server package")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_site_serves_when_redis_is_unreachable(client, make_guide, settings, log_lines):
+    settings.CACHES = redis_cache(free_port())  # nothing listens there
+    guide = make_guide()
+    started = time.monotonic()
+    for path in ("/", guide.get_absolute_url(), guide.get_absolute_url(), "/articles/", "/check/?drugs=Zoloft"):
+        assert client.get(path).status_code == 200, path
+    assert time.monotonic() - started < 5
+    errors = [json.loads(line) for line in log_lines() if '"beforeyoumix.cache"' in line]
+    assert errors and errors[0]["level"] == "ERROR"
+    # After one failure the cache is skipped for a while, not retried on every call.
+    assert len(errors) <= 2
+
+
+def test_redis_stopped_mid_run_and_back(client, make_guide, settings, redis_server, log_lines):
+    settings.CACHES = redis_cache(redis_server.port)
+    settings.COUNTER_BATCH = 20
+    url = make_guide().get_absolute_url()
+    assert client.get(url).status_code == 200
+    assert queries(client, url)[1] == 0  # served from Redis
+
+    redis_server.stop()
+    for _ in range(3):
+        response, count = queries(client, url)
+        assert response.status_code == 200
+        assert count > 0  # rendered without the cache
+    assert any('"beforeyoumix.cache"' in line for line in log_lines())
+
+    redis_server.start()
+    time.sleep(0.3)  # RETRY_AFTER_SECONDS
+    client.get(url)
+    assert queries(client, url)[1] == 0  # cached again, no restart needed
+
+
+def test_redis_failures_degrade_every_cache_call(settings, redis_server):
+    from django.core.cache import caches
+
+    settings.CACHES = redis_cache(redis_server.port)
+    cache = caches["default"]
+    assert cache.add("k", 1) and cache.incr("k") == 2
+    redis_server.stop()
+    assert cache.get("k", "default") == "default"
+    assert cache.get_many(["k"]) == {}
+    assert cache.add("k", 1) is False and cache.set("k", 1) is False
+    assert cache.get_or_set("other", lambda: "computed") == "computed"
+    with pytest.raises(ValueError):
+        cache.incr("k")
+    assert cache.delete("k") is False and cache.has_key("k") is False
+    cache.delete_many(["k"])
+    cache.set_many({"k": 1})
+    assert cache.clear() is False
+
+
+# Without a wrapping test transaction, as in production: a failed write there would mark
+# the test's transaction for rollback and fail every later query.
+@pytest.mark.django_db(transaction=True)
+def test_database_down_then_back(client, library, monkeypatch):
+    cached_guide = library.filter(status="published").first().get_absolute_url()
+    assert client.get(cached_guide).status_code == 200  # now in the page cache
+
+    def broken(*args, **kwargs):
+        raise OperationalError("the database is down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", broken)
+        assert client.get("/healthz").status_code == 503
+        for path in ("/search/?q=tramadol", "/articles/?page=2", "/tags/opioids/"):
+            response = client.get(path)
+            assert response.status_code == 503, path
+            html = response.content.decode()
+            assert "We are having trouble right now" in html and "911" in html, path
+            assert response.headers["Retry-After"] == "30"
+        # Pages already rendered keep being served (their read counter fails quietly).
+        assert client.get(cached_guide).status_code == 200
+        # The checker and the API need no database.
+        assert client.get("/check/?drugs=Zoloft,Ultram").status_code == 200
+        assert client.get("/api/v1/interactions?drugs=Zoloft,Ultram").status_code == 200
+
+    # Recovery without a restart.
+    assert client.get("/healthz").status_code == 200
+    for path in ("/search/?q=tramadol", "/articles/?page=2", "/tags/opioids/"):
+        assert client.get(path).status_code == 200, path
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path):
+    from interactions import knowledge
+
+    data = tmp_path / "data"
+    shutil.copytree(knowledge.DATA_DIR, data)
+    knowledge.reset()
+    yield data
+    knowledge.reset()
+
+
+def test_broken_knowledge_file_keeps_the_previous_knowledge_live(knowledge_copy, log_lines):
+    from interactions import engine, knowledge
+
+    before = knowledge.snapshot(knowledge_copy)
+    rules = knowledge_copy / "rules.yaml"
+    rules.write_text(rules.read_text() + "\n  - this: is [not valid\n")
+    later = time.time() + 5
+    os.utime(rules, (later, later))
+
+    after = knowledge.snapshot(knowledge_copy)
+    assert after is before  # the last good snapshot stays live
+    assert "invalid" in "\n".join(log_lines()).lower()
+    assert engine is not None
+
+
+def test_load_knowledge_refuses_a_broken_file(knowledge_copy, db):
+    from interactions import models
+
+    call_command("load_knowledge", data_dir=str(knowledge_copy), verbosity=0, stdout=open(os.devnull, "w"))
+    versions = list(models.KnowledgeVersion.objects.values_list("version", flat=True))
+    ingredients = models.Ingredient.objects.count()
+
+    ingredient_file = next((knowledge_copy / "ingredients").glob("*.yaml"))
+    ingredient_file.write_text(ingredient_file.read_text().replace("slug:", "slgu:", 1))
+    with pytest.raises(CommandError) as error:
+        call_command("load_knowledge", data_dir=str(knowledge_copy), verbosity=0)
+    assert ingredient_file.name in str(error.value)
+    assert list(models.KnowledgeVersion.objects.values_list("version", flat=True)) == versions
+    assert models.Ingredient.objects.count() == ingredients
