@@ -114,7 +114,8 @@ def test_every_rule_cites_a_real_https_source(snap):
             reference = snap.references[ref_id]
             assert reference.url.startswith("https://"), (rule.id, reference.url)
             assert re.match(
-                r"https://(doi\.org/10\.|dailymed\.nlm\.nih\.gov/dailymed/search\.cfm\?labeltype=all&query=|www\.fda\.gov/drugs/)",
+                r"https://(doi\.org/10\.|dailymed\.nlm\.nih\.gov/dailymed/search\.cfm\?labeltype=all&query=|"
+                r"www\.fda\.gov/drugs/|pubmed\.ncbi\.nlm\.nih\.gov/)",
                 reference.url,
             ), (rule.id, reference.url)
 
@@ -131,7 +132,7 @@ def test_fda_communications_are_dated_and_papers_have_authors(snap):
     for reference in snap.references.values():
         if "fda.gov" in reference.url:
             assert reference.year in (2016, 2019), reference.id
-        if "doi.org" in reference.url:
+        if "doi.org" in reference.url or "pubmed" in reference.url:
             assert reference.authors and reference.year, reference.id
 
 
