@@ -136,3 +136,11 @@ def test_switching_between_two_ssris_is_not_duplicate_therapy(findings):
     finding = findings(["sertraline"], stopped=[["fluoxetine"]])[0]
     assert "duplicate-therapy" not in finding.mechanisms
     assert "serotonin-toxicity" in finding.mechanisms
+
+
+def test_starting_naltrexone_soon_after_an_opioid_warns_of_withdrawal(findings):
+    finding = findings(["naltrexone"], stopped=[["methadone"]])[0]
+    assert finding.severity == "major"
+    assert finding.mechanisms == ("opioid-withdrawal",)
+    assert "7 to 10" in finding.summary
+    assert findings(["sertraline"], stopped=[["methadone"]]) == []  # no washout otherwise
