@@ -12,6 +12,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("articles.urls")),
     # The JSON API (interactions/api.py) is mounted at api/v1/ below.
+    path("api/v1/", include("interactions.api_urls")),
     # The checker and drug pages (interactions/urls.py).
     path("", include("interactions.urls")),
     path("admin/", admin.site.urls),
