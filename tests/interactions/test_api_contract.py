@@ -218,3 +218,18 @@ def test_every_finding_fits_the_schema_for_a_long_list(api):
     for finding in data["findings"]:
         assert finding["references"], finding["title"]
         assert finding["articles"], finding["title"]
+
+
+def test_every_possible_finding_links_to_a_guide(library, snap):
+    """With the real guide library, no pair or stopped-pair finding is left without a guide."""
+    from articles.linking import guides_for, published_guide_index
+    from interactions import engine
+
+    index = published_guide_index()
+    table = engine.pair_table(snap)
+    orphans = {
+        finding.mechanisms
+        for finding in list(table.current.values()) + list(table.stopped.values())
+        if not guides_for(list(finding.mechanisms), list(finding.ingredients), index=index)
+    }
+    assert not orphans, f"findings with no guide to link to: {sorted(orphans)[:5]}"
