@@ -95,6 +95,15 @@
     /* -------- chips */
 
     function render(focusIndex) {
+      // Re-rendering must not drop keyboard focus: remember which control had it.
+      var focused = document.activeElement;
+      var restore = null;
+      if (typeof focusIndex !== "number" && focused && list.contains(focused)) {
+        restore = {
+          index: Array.prototype.indexOf.call(list.children, focused.closest("li")),
+          selector: focused.tagName === "INPUT" ? "input" : "button",
+        };
+      }
       list.textContent = "";
       chips.forEach(function (chip, index) {
         var item = el("li", "chip" + (chip.stopped ? " chip-stopped-on" : "") + (chip.unknown ? " chip-unknown" : ""));
@@ -145,7 +154,9 @@
       });
       emptyNote.hidden = chips.length > 0;
       count.textContent = chips.length ? "(" + chips.length + " of " + MAX_MEDICINES + ")" : "";
-      if (typeof focusIndex === "number") {
+      if (restore && list.children[restore.index]) {
+        list.children[restore.index].querySelector(restore.selector).focus();
+      } else if (typeof focusIndex === "number") {
         var buttons = list.querySelectorAll(".chip-remove");
         if (buttons.length) buttons[Math.min(focusIndex, buttons.length - 1)].focus();
         else combo.focus();
