@@ -34,10 +34,30 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["home", "articles:list", "articles:tag_list"]
+        return ["home", "articles:list", "articles:tag_list", "interactions:drug_list"]
 
     def location(self, item):
         return reverse(item)
 
 
-SITEMAPS = {"static": StaticSitemap, "guides": GuideSitemap, "topics": TopicSitemap, "tags": TagSitemap}
+class DrugSitemap(Sitemap):
+    """One page per ingredient the checker covers, read from the knowledge snapshot."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        from interactions import knowledge
+
+        return sorted(knowledge.snapshot().ingredients)
+
+    def location(self, item):
+        return reverse("interactions:drug_detail", args=[item])
+
+
+SITEMAPS = {
+    "static": StaticSitemap,
+    "guides": GuideSitemap,
+    "topics": TopicSitemap,
+    "tags": TagSitemap,
+    "drugs": DrugSitemap,
+}

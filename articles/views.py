@@ -92,9 +92,16 @@ def search(request):
 
 
 def drug_matches(query):
-    """Medicines whose names match the query, when the knowledge base is installed."""
-    try:
-        from interactions.services import search_drugs
-    except ImportError:
-        return []
-    return search_drugs(query, limit=5)
+    """Medicines whose names match the query (brand, generic or misspelt), best first."""
+    from interactions.services import lookup
+
+    return [
+        {
+            "name": hit["name"],
+            "url": hit["url"],
+            "detail": ", ".join(ingredient["name"] for ingredient in hit["ingredients"])
+            if hit["kind"] != "generic"
+            else "",
+        }
+        for hit in lookup(query[:100], limit=5)["results"]
+    ]

@@ -25,7 +25,7 @@ SEVERITY_LABELS = {
 }
 NO_FINDINGS_NOTE = (
     "No interaction between these medicines is listed in our database. That does not mean "
-    "none exists. Ask your pharmacist."
+    "none exists — ask your pharmacist."
 )
 SINGLE_NOTE = "Enter at least two medicines to check how they mix."
 

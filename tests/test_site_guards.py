@@ -104,3 +104,11 @@ def test_robots_txt(client, db):
     assert response.status_code == 200
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /check/" in response.content.decode()
+
+
+def test_sitemap_lists_every_drug_page(client, db):
+    from interactions import knowledge
+
+    paths = set(sitemap_paths(client))
+    for slug in knowledge.snapshot().ingredients:
+        assert reverse("interactions:drug_detail", args=[slug]) in paths

@@ -82,3 +82,9 @@ def test_resave_reindexes(corpus):
 def test_deleted_guide_leaves_index(corpus):
     Article.objects.get(slug="sleep").delete()
     assert slugs("zolpidem") == []
+
+
+def test_search_page_lists_matching_medicines_even_misspelt(client, db):
+    html = client.get(reverse("articles:search"), {"q": "Zolof"}).content.decode()
+    assert 'href="/drugs/sertraline/"' in html
+    assert "Zoloft" in html

@@ -77,7 +77,10 @@ def test_no_finding_says_so_without_calling_it_safe(api):
     data = get_json(api, "/api/v1/interactions?drugs=oxycodone,acetaminophen")
     assert data["findings"] == []
     assert data["highest_severity"] == "none"
-    assert "does not mean none exists" in data["message"]
+    assert data["message"] == (
+        "No interaction between these medicines is listed in our database. "
+        "That does not mean none exists — ask your pharmacist."
+    )
     assert "safe" not in json.dumps(data).lower()
 
 
