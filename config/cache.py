@@ -11,9 +11,34 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger("beforeyoumix.cache")
+
+# INCRBY only if the key exists, in one round trip (Django's client sends EXISTS, then INCRBY).
+_INCR_EXISTING = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end"
+
+
+class _Client(RedisCacheClient):
+    """Django's client, reusing one redis.Redis per pool (they are thread-safe and costly
+    to build) and incrementing in one round trip."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+    def incr(self, key, delta):
+        value = self.get_client(key, write=True).eval(_INCR_EXISTING, 1, key, delta)
+        if value is None:
+            raise ValueError("Key '%s' not found." % key)
+        return value
 
 
 class FaultTolerantRedisCache(RedisCache):
@@ -26,6 +51,7 @@ class FaultTolerantRedisCache(RedisCache):
         options.setdefault("socket_timeout", 0.5)
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = _Client
         self._down_until = 0.0
 
     def _available(self) -> bool:

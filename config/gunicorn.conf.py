@@ -54,3 +54,25 @@ logconfig_dict = {
     },
 }
 proc_name = "beforeyoumix"
+
+
+def when_ready(server):
+    """Build what every worker needs once, in the master, before forking: the knowledge
+    snapshot with its name index and pair table. Workers then share it (copy-on-write)
+    and none pays for it on a patient's first request. Connections opened on the way are
+    closed so no worker inherits a socket."""
+    from django.core.cache import caches
+    from django.db import connections
+
+    try:
+        from config import caching
+        from interactions import services
+
+        caching.release()
+        services.check(["Zoloft", "Ultram", "Percocet"])
+        services.lookup("sertaline")
+    except Exception:  # a cold start is slower, not broken
+        server.log.exception("warm-up failed")
+    finally:
+        connections.close_all()
+        caches.close_all()

@@ -43,8 +43,11 @@ def strip_query(text: str) -> str:
 
 def route_of(request) -> str:
     """A request's URL pattern, which names no medicine: "/drugs/<slug:slug>/"."""
+    from django.conf import settings
     from django.urls import Resolver404, resolve
 
+    if request.path_info.startswith(settings.STATIC_URL):
+        return settings.STATIC_URL + "…"
     match = getattr(request, "resolver_match", None)
     if match is None:
         try:
@@ -55,10 +58,6 @@ def route_of(request) -> str:
             match = None
     if match is not None:
         return "/" + match.route.lstrip("^").rstrip("$").replace("\\Z", "")
-    from django.conf import settings
-
-    if request.path_info.startswith(settings.STATIC_URL):
-        return settings.STATIC_URL + "…"
     return "(unmatched)"
 
 

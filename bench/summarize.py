@@ -1,0 +1,130 @@
+"""Turn bench/results/*.jsonl into bench/results/load.json and the "Load" section of
+docs/BENCHMARKS.md (only the text between its load-results markers is replaced)."""
+
+import datetime
+import json
+import os
+import platform
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "BENCHMARKS.md"
+START, END = "<!-- load-results:start -->", "<!-- load-results:end -->"
+LABELS = {
+    "static": "Static CSS file (ceiling)",
+    "home": "Home page",
+    "guide": "A guide",
+    "drug": "A drug page",
+    "check5": "`/check/` with 5 medicines",
+    "api5": "API, 5 medicines",
+    "api25": "API, 25 medicines",
+}
+WEIGHT_LIMIT = 60 * 1024
+
+
+def command(*args) -> str:
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
+def machine() -> dict:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    config = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    postgres = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: int(v))[-1] if Path("/usr/lib/postgresql").exists() else "?"
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(memory.group(1)) / 1024 / 1024, 1) if memory else None,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "redis": (re.search(r"v=(\S+)", command("redis-server", "--version")) or [None, "?"])[1],
+        "wrk": command("dpkg-query", "-W", "-f=${Version}", "wrk"),
+        "gunicorn": f"{config['workers']} workers x {config['threads']} threads ({config['worker_class']})",
+    }
+
+
+def main(results_dir: str, connections: str, duration: str) -> None:
+    results = Path(results_dir)
+    runs = [json.loads(line) for line in (results / "wrk.jsonl").read_text().splitlines() if line.strip()]
+    weights = [json.loads(line) for line in (results / "weight.jsonl").read_text().splitlines() if line.strip()]
+    static = next(run for run in runs if run["name"] == "static")["wrk"]["rps"]
+    info = machine()
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    rows = []
+    for run in runs:
+        wrk = run["wrk"]
+        errors = sum(wrk["errors"].values())
+        rows.append(
+            f"| {LABELS.get(run['name'], run['name'])} | {wrk['rps']:,.0f} | {wrk['p50_ms']:.1f} | "
+            f"{wrk['p99_ms']:.1f} | {errors} | {wrk['rps'] / static:.0%} |"
+        )
+    by_name = {run["name"]: run["wrk"] for run in runs}
+    total_errors = sum(sum(run["wrk"]["errors"].values()) for run in runs)
+    guide_ratio = by_name["guide"]["rps"] / static
+    check_p99 = by_name["check5"]["p99_ms"]
+    heavy = [w for w in weights if w["transferred_bytes"] >= WEIGHT_LIMIT]
+    foreign = [url for w in weights for url in w["third_party_requests"]]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    weight_rows = [
+        f"| `{w['page']}` | {w['requests']} | {w['transferred_bytes'] / 1024:.1f} KB | {len(w['third_party_requests'])} |"
+        for w in weights
+    ]
+    section = "\n".join([
+        START,
+        f"Measured {when} with `make bench` ({duration} s per target, {connections} keep-alive connections, "
+        "`Accept-Encoding: gzip`).",
+        "",
+        f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB memory, Linux {info['kernel']}; "
+        f"Python {info['python']}, PostgreSQL {info['postgresql']}, Redis {info['redis']}, wrk {info['wrk']}; "
+        f"gunicorn {info['gunicorn']}. The load generator shares the two cores with the server.",
+        "",
+        "| Target | Requests/s | p50 ms | p99 ms | Errors | vs static |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        *rows,
+        "",
+        "What a first visit transfers (Chromium, cache off, compressed bodies and headers, all requests):",
+        "",
+        "| Page | Requests | Transferred | Third-party requests |",
+        "| --- | ---: | ---: | ---: |",
+        *weight_rows,
+        "",
+        "| Target | Goal | Measured | |",
+        "| --- | --- | --- | --- |",
+        f"| Errors | 0 | {total_errors} | {verdict(total_errors == 0)} |",
+        f"| Cached guide vs static file | ≥ 50% | {guide_ratio:.0%} | {verdict(guide_ratio >= 0.5)} |",
+        f"| `/check/`, 5 medicines, p99 | < 50 ms | {check_p99:.1f} ms | {verdict(check_p99 < 50)} |",
+        f"| Home and guide transferred | < 60 KB each | "
+        f"{', '.join(f'{w['transferred_bytes'] / 1024:.1f} KB' for w in weights)} | {verdict(not heavy)} |",
+        f"| Third-party requests | 0 | {len(foreign)} | {verdict(not foreign)} |",
+        END,
+    ])
+    (results / "load.json").write_text(json.dumps({"when": when, "machine": info, "runs": runs, "weights": weights}, indent=2))
+    print(section)
+
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n## Load\n\n"
+    if START in text and END in text:
+        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(text)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
