@@ -70,22 +70,26 @@ declare -A TARGETS=(
   [guide]="$GUIDE"
   [drug]="/drugs/sertraline/"
   [check5]="/check/?drugs=$FIVE"
+  [check5_light]="/check/?drugs=$FIVE"
   [api5]="/api/v1/interactions?drugs=$FIVE"
   [api25]="/api/v1/interactions?drugs=$TWENTY_FIVE"
   [static]="$CSS"
 )
-ORDER=(static home guide drug check5 api5 api25)
+ORDER=(static home guide drug check5 check5_light api5 api25)
+# Latency under light load: as many connections as cores.
+declare -A CONNS=([check5_light]=$(nproc))
 
 : >"$RESULTS/wrk.jsonl"
 for name in "${ORDER[@]}"; do
   path=${TARGETS[$name]}
   status=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path")
   [ "$status" = 200 ] || { echo "$name $path answered $status" >&2; exit 1; }
-  wrk -t1 -c"$CONNECTIONS" -d3s -s bench/report.lua "$BASE$path" >/dev/null  # warm-up
-  echo "-- $name: $path (${DURATION}s, $CONNECTIONS connections)"
-  line=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s bench/report.lua "$BASE$path" | tail -n 1)
+  conns=${CONNS[$name]:-$CONNECTIONS}
+  wrk -t1 -c"$conns" -d3s -s bench/report.lua "$BASE$path" >/dev/null  # warm-up
+  echo "-- $name: $path (${DURATION}s, $conns connections)"
+  line=$(wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s -s bench/report.lua "$BASE$path" | tail -n 1)
   echo "   $line"
-  printf '{"name": "%s", "path": "%s", "wrk": %s}\n' "$name" "$path" "$line" >>"$RESULTS/wrk.jsonl"
+  printf '{"name": "%s", "path": "%s", "connections": %s, "wrk": %s}\n' "$name" "$path" "$conns" "$line" >>"$RESULTS/wrk.jsonl"
 done
 
 echo "== Page weight (Chromium, cache off)"

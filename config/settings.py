@@ -64,16 +64,17 @@ INSTALLED_APPS = [
 
 # Order matters. Top to bottom a request passes through; bottom to top the response.
 # - The request log wraps everything, so its duration and status are what the client saw.
-# - Security headers and the CSP sit above WhiteNoise so static files get them too.
+# - Security headers and the CSP sit above SecurityMiddleware and WhiteNoise, so the HTTPS
+#   redirect and static files get them too.
 # - Cache-Control, friendly errors and rate limits come before the page cache, so they
 #   apply to cached pages as well; rate-limited requests cost no rendering.
 # - The page cache sits above gzip and ETags, so it stores pages compressed and tagged once.
 MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.CacheControlMiddleware",
     "config.middleware.FriendlyErrorsMiddleware",

@@ -79,6 +79,13 @@ def test_security_headers_on_static_files(client, db, settings):
     assert_security_headers(response, "static")
 
 
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_security_headers_on_the_https_redirect(client, db):
+    response = client.get("/check/?drugs=Zoloft")
+    assert response.status_code == 301 and response.headers["Location"].startswith("https://")
+    assert_security_headers(response, "redirect")
+
+
 @override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True)
 def test_hsts_in_production(client, db):
     response = client.get("/", secure=True)
