@@ -16,7 +16,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.template import loader
@@ -153,6 +153,8 @@ class RequestLogMiddleware:
         }
         if hasattr(request, "page_cache"):
             fields["cache"] = request.page_cache
+        if getattr(request, "rate_limited", False):
+            fields["rate_limited"] = True
         request_id = request.META.get("HTTP_X_REQUEST_ID", "")
         if _REQUEST_ID.match(request_id):
             fields["request_id"] = request_id
@@ -232,7 +234,8 @@ class FriendlyErrorsMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DatabaseError):
+        # The database is down or unreachable (a bug in a query is a 500 like any other).
+        if isinstance(exception, (OperationalError, InterfaceError)):
             error_logger.error(
                 "database unavailable: %s", type(exception).__name__, extra={"path": route_of(request)}
             )
