@@ -1,16 +1,21 @@
 """Gunicorn settings for `make serve` and production. Every value can be overridden by env.
 
-Threaded workers (gthread): a worker keeps HTTP keep-alive connections open and overlaps
-the waits on PostgreSQL and Redis, while several processes use every core.
+Sync workers, 2 × cores + 1 of them: the work is CPU-bound Python, so processes (not
+threads) use the cores, and because a sync worker takes one connection at a time the
+kernel spreads requests evenly; with threaded workers a few keep-alive connections from a
+load balancer stay pinned to one process. Sync workers must sit behind a proxy or load
+balancer that buffers slow clients (docs/DEPLOY.md); GUNICORN_WORKER_CLASS=gthread and
+GUNICORN_THREADS=4 suit a server exposed without one. `make bench` compared both.
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+# More than one thread turns a sync worker into a gthread one.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 wsgi_app = "config.wsgi:application"
 
 # Load Django once, then fork: faster start and shared memory. Nothing opens a database
