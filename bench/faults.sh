@@ -68,7 +68,7 @@ $PY manage.py import_articles -v 0 >/dev/null
 $PY manage.py load_knowledge -v 0 >/dev/null
 GUIDE=$($PY manage.py shell -v 0 -c "from articles.models import Article; print(Article.objects.published().first().get_absolute_url())")
 
-GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 GUNICORN_THREADS=2 \
+GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 \
   .venv/bin/gunicorn --config config/gunicorn.conf.py >"$LOG" 2>&1 &
 gunicorn_pid=$!
 eventually 200 /healthz

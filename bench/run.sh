@@ -46,7 +46,7 @@ export SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 # All load comes from one address: raise the per-client limits so the limiter runs (and
 # costs what it costs) without refusing the benchmark's own requests.
 export RATELIMIT_CHECK=100000000/m RATELIMIT_API=100000000/m
-export LOG_LEVEL=WARNING  # one JSON line per request is measured in the faults check, not here
+export LOG_LEVEL=INFO  # one JSON line per request, as in production
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
 $PY manage.py import_articles -v 0 >/dev/null
@@ -96,3 +96,5 @@ echo "== Page weight (Chromium, cache off)"
 $PY bench/page_weight.py "$BASE" / "$GUIDE" >"$RESULTS/weight.jsonl"
 
 $PY bench/summarize.py "$RESULTS" "$CONNECTIONS" "$DURATION"
+# Keep the end of the request log only (hundreds of thousands of lines).
+tail -n 2000 "$RESULTS/gunicorn.log" >"$RESULTS/gunicorn.tail.log" && rm "$RESULTS/gunicorn.log"
