@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -15,7 +16,8 @@ urlpatterns = [
     path("api/v1/", include("interactions.api_urls")),
     # The checker and drug pages (interactions/urls.py).
     path("", include("interactions.urls")),
-    path("admin/", admin.site.urls),
+    # At an address of the operator's choosing (ADMIN_URL), so it is not where bots look.
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 handler404 = "config.views.page_not_found"

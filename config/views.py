@@ -26,7 +26,6 @@ def home(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
         # Checker results are personal; there is nothing for a crawler to index there.
         "Disallow: /check/",
         "Disallow: /api/",

@@ -169,3 +169,19 @@ def test_admin_address_comes_from_the_environment():
     code = "from django.conf import settings; print(settings.ADMIN_URL)"
     result = manage("shell", "--verbosity", "0", "-c", code, env=production_env(ADMIN_URL="/staff-7f3a"))
     assert result.stdout.strip() == "staff-7f3a/", result.stderr
+
+
+def test_admin_is_served_at_the_configured_address():
+    code = (
+        "from django.urls import reverse; from django.test import Client;"
+        "print(reverse('admin:index'));"
+        "print(Client().get('/admin/', HTTP_HOST='beforeyoumix.example.org', secure=True).status_code)"
+    )
+    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env(ADMIN_URL="staff-7f3a"))
+    lines = result.stdout.split()
+    assert lines[0] == "/staff-7f3a/", result.stderr
+    assert lines[1] == "404", result.stderr
+
+
+def test_robots_txt_does_not_reveal_the_admin_address(client, db):
+    assert "admin" not in client.get("/robots.txt").content.decode().lower()
