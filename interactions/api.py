@@ -184,7 +184,7 @@ def _all_values(request: HttpRequest, name: str) -> str | None:
 
 @api.get(
     "/interactions",
-    response={200: InteractionsOut, 400: ErrorOut},
+    response={200: InteractionsOut, 400: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Check how medicines mix",
     description=(
         "`drugs` is a comma-separated list of what a person typed: generic or brand names, "
@@ -219,7 +219,7 @@ def interactions(
 
 @api.get(
     "/drugs",
-    response={200: DrugsOut, 400: ErrorOut},
+    response={200: DrugsOut, 400: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Find medicines by name (autocomplete)",
     description="Best match first, at most 10. Tolerates misspellings (`sertaline`).",
     tags=["checker"],
