@@ -172,15 +172,18 @@ def test_admin_address_comes_from_the_environment():
 
 
 def test_admin_is_served_at_the_configured_address():
-    code = (
-        "from django.urls import reverse; from django.test import Client;"
-        "print(reverse('admin:index'));"
-        "print(Client().get('/admin/', HTTP_HOST='beforeyoumix.example.org', secure=True).status_code)"
-    )
+    # Routing only: rendering a page here would need the production static manifest.
+    code = "\n".join([
+        "from django.urls import Resolver404, resolve, reverse",
+        "print(reverse('admin:index'))",
+        "try:",
+        "    resolve('/admin/')",
+        "    print('admin-found')",
+        "except Resolver404:",
+        "    print('admin-404')",
+    ])
     result = manage("shell", "--verbosity", "0", "-c", code, env=production_env(ADMIN_URL="staff-7f3a"))
-    lines = result.stdout.split()
-    assert lines[0] == "/staff-7f3a/", result.stderr
-    assert lines[1] == "404", result.stderr
+    assert result.stdout.split() == ["/staff-7f3a/", "admin-404"], result.stderr
 
 
 def test_robots_txt_does_not_reveal_the_admin_address(client, db):
