@@ -150,3 +150,33 @@ def test_guides_cover_every_mechanism_the_checker_reports():
     core = {"serotonin-toxicity", "cns-depression", "seizure-threshold", "qt-prolongation",
             "cyp2d6-inhibition", "opioid-blockade", "bleeding", "hypertensive-crisis"}
     assert core <= covered, core - covered
+
+
+# What a reader in trouble must be told to do (../shared/CLINICAL.md, "Emergency help").
+EMERGENCY_ACTION = re.compile(r"\b911\b|Poison Help|1-800-222-1222|\b988\b|urgent (medical )?care", re.I)
+
+
+def emergency_bullets(guide):
+    """Each bullet under "Get emergency help if…", with the lead-in line that introduces its list."""
+    section = guide.body.split(f"## {EMERGENCY_SECTION}", 1)[1].split("\n## ", 1)[0]
+    bullets, lead_in, current = [], "", None
+    for line in section.splitlines():
+        if re.match(r"^[-*] ", line):
+            current = [lead_in, line[2:].strip()]
+            bullets.append(current)
+        elif line.startswith("  ") and current is not None:
+            current[1] += " " + line.strip()
+        elif line.strip():
+            current = None
+            lead_in = line.strip()
+    return [(lead, text) for lead, text in bullets]
+
+
+@pytest.mark.parametrize("guide", [g for g in GUIDES if g.emergency], ids=[g.slug for g in GUIDES if g.emergency])
+def test_every_emergency_bullet_says_what_to_do(guide):
+    bullets = emergency_bullets(guide)
+    assert bullets, "the emergency section must list when to get help"
+    for lead_in, text in bullets:
+        # A list introduced by "Call 911 … if:" carries the action for every bullet under it.
+        introduced = lead_in.endswith(":") and EMERGENCY_ACTION.search(lead_in)
+        assert introduced or EMERGENCY_ACTION.search(text), f"no action (911, Poison Help, 988, urgent care): {text!r}"
