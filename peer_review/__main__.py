@@ -1,0 +1,5 @@
+import sys
+
+from peer_review.run import main
+
+sys.exit(main())
