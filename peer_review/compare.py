@@ -130,6 +130,8 @@ class Decision:
             return False
         if self.kind == "over-call" and not pair.over_call:
             return False
+        if self.kind == "other" and (pair.under_call or pair.over_call):
+            return False  # only an under-call or over-call entry can excuse one
         if self.rules and not (pair.rules and pair.rules[0] in self.rules):
             return False
         if not self.between:

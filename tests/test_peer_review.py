@@ -230,3 +230,11 @@ def test_an_unknown_reference_is_reported_when_the_run_collects_problems():
     item = {"id": "d", "kind": "over-call", "rules": ["r"], "decision": "kept", "reason": "r", "sources": ["made-up"]}
     assert len(parse_decisions([item], {"label-x"}, problems)) == 1
     assert "made-up" in problems[0]
+
+
+def test_an_other_entry_never_excuses_an_under_call():
+    pair = Pair("morphine", "nalmefene", ours=0, theirs=4)
+    other = decisions(
+        {"id": "d", "kind": "other", "between": [["*", "*"]], "decision": "kept", "reason": "r", "sources": ["label-x"]}
+    )
+    assert review([pair], other, CLASSES).unreviewed_under == [pair]
