@@ -231,13 +231,23 @@ def load_silence(snap: Snapshot, path: Path = SILENCE_PATH) -> list[Silence]:
             if kind == "reasons" and not sources:
                 raise SilenceError(f"{where}: `sources` is required (reference ids or CLINICAL.md)")
             for source in sources:
-                if source not in snap.references and not str(source).startswith("CLINICAL.md"):
-                    raise SilenceError(f"{where}: unknown source {source!r} (a references.yaml id or CLINICAL.md)")
+                if not _known_source(snap, source):
+                    raise SilenceError(
+                        f"{where}: unknown source {source!r} (a references.yaml id, "
+                        "label:<ingredient slug> or CLINICAL.md: <section>)"
+                    )
             entries.append(
                 Silence(rid, _side(snap, raw.get("a"), where, "a"), _side(snap, raw.get("b"), where, "b"),
                         " ".join(text.split()), tuple(sources), open=kind == "open")
             )  # fmt: skip
     return entries
+
+
+def _known_source(snap: Snapshot, source) -> bool:
+    source = str(source)
+    if source.startswith("label:"):
+        return source.removeprefix("label:") in snap.ingredients
+    return source in snap.references or source.startswith("CLINICAL.md")
 
 
 def _side(snap: Snapshot, raw, where: str, name: str) -> Side:
@@ -431,7 +441,7 @@ def render_silence(snap: Snapshot, silence: list[Silence], result: Review | None
         w(f"{h} Open: looks wrong, waits for a knowledge fix\n\n")
         for entry in opens:
             _render_entry(w, snap, entry, result)
-    w(f"{h} Reasons\n\n")
+    w(f"\n{h} Reasons\n\n")
     for entry in silence:
         if not entry.open:
             _render_entry(w, snap, entry, result)
@@ -440,7 +450,7 @@ def render_silence(snap: Snapshot, silence: list[Silence], result: Review | None
 
 def _render_entry(w, snap: Snapshot, entry: Silence, result: Review) -> None:
     cells = result.covered_by(entry)
-    w(f"- **`{entry.id}`** ({len(cells)} pairs). {entry.text}")
+    w(f"- **`{entry.id}`** ({len(cells)} {'pair' if len(cells) == 1 else 'pairs'}). {entry.text}")
     if entry.sources:
         w(" Sources: " + "; ".join(_source(snap, s) for s in entry.sources) + ".")
     w("\n")
@@ -450,6 +460,9 @@ def _render_entry(w, snap: Snapshot, entry: Silence, result: Review) -> None:
 
 
 def _source(snap: Snapshot, source: str) -> str:
+    if source.startswith("label:"):
+        ingredient = snap.ingredients[source.removeprefix("label:")]
+        return f"[{ingredient.name} label]({ingredient.label})"
     reference = snap.references.get(source)
     if reference is None:
         return source

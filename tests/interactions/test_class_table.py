@@ -144,6 +144,19 @@ def test_silence_entries_match_either_way_round_and_open_comes_first(snap, tmp_p
     assert result.unused == ()
 
 
+def test_label_sources_link_the_ingredient_label(snap, tmp_path):
+    path = write_silence(tmp_path, """
+        reasons:
+          - id: reversal
+            a: {slug: [naloxone, nalmefene]}
+            reason: Emergency reversal.
+            sources: ["label:naltrexone"]
+    """)
+    entries = class_table.load_silence(snap, path)
+    text = class_table.render_silence(snap, entries)
+    assert f"[naltrexone label]({snap.ingredients['naltrexone'].label})" in text
+
+
 def test_a_stale_entry_is_reported(snap, tmp_path):
     path = write_silence(tmp_path, """
         reasons:
@@ -163,6 +176,7 @@ def test_a_stale_entry_is_reported(snap, tmp_path):
         ("- {id: x, a: {slug: [sertralin]}, reason: r, sources: [CLINICAL.md]}", "unknown 'sertralin'"),
         ("- {id: x, a: {class: [ssris]}, reason: r, sources: [CLINICAL.md]}", "unknown 'ssris'"),
         ("- {id: x, a: {slug: [sertraline]}, reason: r, sources: [a-made-up-paper]}", "unknown source"),
+        ("- {id: x, a: {slug: [sertraline]}, reason: r, sources: ['label:zoloft']}", "unknown source"),
         ("- {id: x, a: {slug: [sertraline]}, reason: r}", "`sources` is required"),
         ("- {id: x, a: {slug: [sertraline]}, sources: [CLINICAL.md]}", "`reason` is required"),
         ("- {id: x, a: {slugs: [sertraline]}, reason: r, sources: [CLINICAL.md]}", "must be a mapping"),
@@ -208,3 +222,17 @@ def test_committed_class_table_matches_the_knowledge_base(tmp_path):
     assert committed == class_table.current_review_block(review.read_text()), message.format(
         "The silence block of docs/KB_REVIEW.md"
     )
+
+
+def test_every_none_cell_between_core_classes_has_a_reviewed_reason(snap):
+    """Silence is a claim (CLINICAL.md): between core classes, each none cell is reviewed."""
+    entries = class_table.load_silence(snap)
+    result = class_table.review(snap, entries)
+    missing = [f"{', '.join(xs)} + {', '.join(ys)}" for xs, ys, _ in class_table.group_cells(result.unexplained)]
+    assert not missing, (
+        "No reviewed reason in docs/kb_silence.yaml for these none cells between core classes "
+        "(add a reason, or an `open` entry if the silence looks wrong, then run "
+        "`python manage.py kb_classes`):\n  " + "\n  ".join(missing)
+    )
+    stale = [entry.id for entry in result.unused]
+    assert not stale, f"docs/kb_silence.yaml entries that match no none cell any more: {stale}"
