@@ -114,6 +114,11 @@ class InteractionsOut(Schema):
     highest_severity: Literal["contraindicated", "major", "moderate", "minor", "none"]
     coverage_note: str
     data_version: str
+    read_as: str = Field(
+        "",
+        description="How the typed text was read, in plain words, so a mistake can be spotted: "
+        "\"We read this as 2 medicines: phenelzine and fluoxetine (Prozac).\"",
+    )
     message: str | None = None
 
 

@@ -1,12 +1,14 @@
 """Input validation shared by the JSON API and the HTML checker.
 
-Both fields are comma-separated text, as typed. A valid form gives lists of names in
-`cleaned_data["drugs"]` and `cleaned_data["recently_stopped"]`. Every error carries one of
-the contract's codes (empty, too_many_drugs, name_too_long, bad_request) and a friendly
-message; `first_error()` picks the one to show or return.
+Both fields are a list as typed: "Zoloft, ultram 50 mg", "phenelzine and prozac",
+"zoloft/tramadol", one per line. The checker's parser (interactions.resolver) splits them
+into medicines, keeping real products whole ("Tylenol with Codeine"). A valid form gives
+one piece of text per medicine in `cleaned_data["drugs"]` and
+`cleaned_data["recently_stopped"]`; the limits count medicines after splitting. Every error
+carries one of the contract's codes (empty, too_many_drugs, name_too_long, bad_request) and
+a friendly message; `first_error()` picks the one to show or return.
 """
 
-import re
 import unicodedata
 
 from django import forms
@@ -24,9 +26,6 @@ MESSAGES = {
 }
 CODES = ("bad_request", "empty", "too_many_drugs", "name_too_long")  # checked in this order
 
-_SEPARATORS = re.compile(r"[,\n\r]+")
-
-
 def _unreadable(text: str) -> bool:
     """Control characters, or the replacement character left by invalid encoding."""
     for char in text:
@@ -39,12 +38,11 @@ def _unreadable(text: str) -> bool:
 
 
 def split_names(text: str) -> list[str]:
-    names = []
-    for part in _SEPARATORS.split(text or ""):
-        name = " ".join(part.split())
-        if name:
-            names.append(name)
-    return names
+    """One piece of text per medicine, as typed (the same parser as the checker's)."""
+    from interactions import knowledge
+    from interactions.resolver import resolver_for
+
+    return resolver_for(knowledge.snapshot()).split(text or "")
 
 
 class CheckForm(forms.Form):

@@ -88,7 +88,7 @@ MULTI_VALUED = frozenset({"bleeding", "opioid"})
 
 INGREDIENT_FIELDS = frozenset(
     {"slug", "name", "synonyms", "classes", "summary", "label", "washout_days",
-     "duplicate_severity", "references", "notes", "note", "comment"}
+     "duplicate_severity", "references", "notes", "note", "comment", "dose_reads_as"}
 ) | frozenset(PROPERTIES)  # fmt: skip
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -153,6 +153,9 @@ class Ingredient:
     washout_days: int | None = None
     duplicate_severity: str = "moderate"
     references: tuple[str, ...] = ()
+    # A typed dose that makes it another medicine: ((min_mg, max_mg, ingredient slug), ...).
+    # "naltrexone 4.5 mg" is low-dose naltrexone; the resolver reads it (resolver.py).
+    dose_reads_as: tuple[tuple[float, float, str], ...] = ()
     # mechanism properties: property name -> frozenset of values (True for a flag)
     properties: Mapping[str, frozenset] = field(default_factory=dict, hash=False, compare=False)
 
@@ -423,6 +426,19 @@ def _validate_ingredient(c: _Checker, raw, index: int) -> Ingredient:
         properties[prop] = frozenset(values)
     if "antagonist_use" in properties and "antagonist" not in properties.get("opioid", ()):
         c.fail(entry, "antagonist_use", "only applies when opioid: antagonist")
+    dose_reads_as = []
+    for rule in raw.get("dose_reads_as") or []:
+        low, high = (rule.get("min_mg"), rule.get("max_mg")) if isinstance(rule, dict) else (None, None)
+        target = rule.get("ingredient") if isinstance(rule, dict) else None
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+        if (
+            set(rule if isinstance(rule, dict) else ()) != {"min_mg", "max_mg", "ingredient"}
+            or not numbers or not 0 < low <= high
+            or not isinstance(target, str) or not SLUG_RE.match(target) or target == slug
+        ):  # fmt: skip
+            c.fail(entry, "dose_reads_as", "each item needs min_mg <= max_mg (mg, above 0) and "
+                   f"another ingredient's slug, got {rule!r}")  # fmt: skip
+        dose_reads_as.append((float(low), float(high), target))
     return Ingredient(
         slug=slug,
         name=name,
@@ -433,6 +449,7 @@ def _validate_ingredient(c: _Checker, raw, index: int) -> Ingredient:
         washout_days=washout,
         duplicate_severity=duplicate,
         references=tuple(refs),
+        dose_reads_as=tuple(dose_reads_as),
         properties=properties,
     )
 
@@ -756,6 +773,13 @@ def load(data_dir: Path = DATA_DIR) -> Snapshot:
                     checker.fail(f"'{ingredient.slug}'", "references", f"unknown reference id {ref!r}")
             ingredients[ingredient.slug] = ingredient
             where[ingredient.slug] = file
+
+    for ingredient in ingredients.values():
+        for _, _, target in ingredient.dose_reads_as:
+            if target not in ingredients:
+                _Checker(where[ingredient.slug]).fail(
+                    f"'{ingredient.slug}'", "dose_reads_as", f"unknown ingredient {target!r}"
+                )
 
     file, data = read("classes.yaml")
     classes = _validate_classes(_Checker(file), data)

@@ -1,25 +1,34 @@
-"""From what a person typed to ingredients: names, brands, synonyms, doses and typos.
+"""From what a person typed to medicines: lists, names, brands, synonyms, doses and typos.
 
-"Zoloft 100mg tablets", "sertaline", "oxycodone/acetaminophen 5/325", "Wellbutrin XL 150"
-and "St. John's Wort" all resolve. Steps, first hit wins:
+One parser serves the checker form, the JSON API and the autocomplete. `Resolver.parse`
+reads a whole typed list ("phenelzine and prozac", "zoloft tramadol", "Tylenol with Codeine,
+naltrexone 4.5mg") into pieces, each resolved to one medicine or left unresolved:
 
-1. the whole name, normalised (case, spaces, punctuation; "Tylenol #3" keeps its number);
-2. without dose text (numbers and units: "50 mg", "5/325", "150");
-3. without form words too ("tablets", "ER", "extended release", "hydrochloride");
-4. a close spelling of 2 or 3 (rapidfuzz, optimal string alignment distance: one typo in a
-   short name, two in a long one), only when exactly one medicine is that close;
-5. several names joined by "/", "+", "and" or "with", each resolved on its own.
+1. The text is cut into tokens: words, doses ("50 mg", "5/325"), product numbers ("#3",
+   "No. 4"), separators ("," ";" new line "/" "+" "&" "and" "with" "w/" "plus") and brackets.
+2. Greedy longest match over known names (ingredients, synonyms, brands, products, names we
+   recognise but do not check): at each word the longest known name wins, so "Tylenol with
+   Codeine" and "oxycodone/acetaminophen" stay whole while "zoloft/tramadol" and
+   "zoloft tramadol" are two medicines. A combination exists only if the knowledge base
+   lists it: nothing here joins names into a product.
+3. Dose and form words ("100mg", "tablets", "ER") belong to the name next to them; a dose can
+   change what the medicine is (`dose_reads_as` in the knowledge base: "naltrexone 4.5mg" is
+   low-dose naltrexone). A bracketed alias, "sertraline (Zoloft)", is the same medicine.
+4. Words that start no known name are read as one unknown piece and get a close spelling
+   (rapidfuzz, optimal string alignment distance: one typo in a short name, two in a long
+   one) only when exactly one medicine is that close; an exact name always wins, because
+   only words no exact name covers are ever matched by spelling. Unknown pieces get
+   suggestions; a name we recognise but do not check (metformin) is reported as not covered.
 
-A name we recognise but do not check (metformin) is reported as not covered, honestly. A
-name that matches nothing gets up to five suggestions. Plain Python over a knowledge
-snapshot; no ORM, no request.
+`Resolver.resolve` reads one piece as one name (used for each piece, and by older callers).
+Plain Python over a knowledge snapshot; no ORM, no request.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -27,6 +36,11 @@ from rapidfuzz.distance import OSA
 from interactions.knowledge import Snapshot, normalise_name
 
 MAX_SUGGESTIONS = 5
+# Spelling matches are tried on text up to this long (a name is at most 100 characters; the
+# form refuses longer ones), and a run of unknown words is split into close spellings only
+# up to this many words. Both keep a long paste from costing seconds.
+MAX_FUZZY_CHARS = 100
+MAX_FUZZY_WORDS = 6
 
 # Words that describe the form or salt, never the medicine. Kept out of matching only when
 # the name with them does not match a product ("Wellbutrin XL" is a product name).
@@ -43,14 +57,47 @@ FORM_WORDS = frozenset(
     generic brand dose doses daily once twice a day at night bedtime as needed prn mg mcg
     """.split()
 )
-UNIT = r"(?:mg|mcg|µg|ug|g|gm|gram|grams|ml|l|iu|units?|%|meq|mg/ml|mg/5ml|mcg/hr|mcg/h)"
+UNIT = (
+    r"(?:mg/5\s?ml|mg/ml|mcg/hr|mcg/h|milligrams?|micrograms?|grams?|units?"
+    r"|mcg|µg|ug|mg|gm|ml|iu|meq|g|l|%)"
+)
 DOSE_RE = re.compile(
     rf"(?<![a-z])\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)*\s*{UNIT}?(?![a-z])", re.IGNORECASE
 )
 NUMBERED_RE = re.compile(r"(?:#|\bno\.?\s*)(\d+)\b", re.IGNORECASE)
-SPLIT_RE = re.compile(
-    r"\s*(?:/|\+|&|;|\band\b|\bwith\b|\bplus\b|\bw/|(?<=[a-z])-(?=[a-z]))\s*", re.IGNORECASE
+
+# The parser's tokens. Order matters: a product number ("#3", "No. 4") before a dose, a dose
+# ("4.5mg", "5/325", "10 mg") before a separator, so that "5/325" is one dose, not a list.
+TOKEN_RE = re.compile(
+    rf"""
+    (?P<num>(?:\#\s*|\bno\b\.?\s*)\d+(?![\d.]))
+    |(?P<dose>(?<![^\W_])\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*(?:\s*{UNIT}(?![^\W\d_]))?)
+    |(?P<with>\bw/)
+    |(?P<sep>[/+&;,\n])
+    |(?P<open>[(\[{{])
+    |(?P<close>[)\]}}])
+    |(?P<word>[^\W_]+(?:['’`´.][^\W_]+)*)
+    |(?P<other>[^\s\w.'’`´-]|_)
+    """,
+    re.IGNORECASE | re.VERBOSE,
 )
+# Separators, as written -> as compared ("Capital and Codeine" matches "Capital & Codeine").
+SEPARATORS = {
+    "/": "/", "+": "&", "&": "&", "and": "&", "with": "with", "w/": "with", "plus": "plus",
+    ",": ",", ";": ",", "\n": ",",
+}  # fmt: skip
+HARD_SEPARATORS = frozenset({","})  # a comma, semicolon or new line always ends a medicine
+DOSE_MG_RE = re.compile(
+    r"^(\d+(?:\.\d+)?)(mg|milligrams?|mcg|micrograms?|µg|ug)$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # word | dose | num | sep | open | close | other
+    text: str  # as compared: normalised word, compact dose, digits, canonical separator
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +121,7 @@ class Resolved:
     name: str
     kind: str  # generic | brand | combination
     ingredients: tuple[str, ...]
-    match: str  # exact | dose | fuzzy | parts
+    match: str  # exact | dose | fuzzy
     note: str = ""
     also_contains: tuple[str, ...] = ()
 
@@ -93,6 +140,20 @@ class _Index:
     exact: dict[str, Target] = field(default_factory=dict)  # normalised name -> target
     compact: dict[str, Target] = field(default_factory=dict)  # without spaces
     labels: dict[str, str] = field(default_factory=dict)  # normalised name -> name as written
+    tokens: dict[tuple[str, ...], Target] = field(default_factory=dict)  # name as tokens
+    longest: int = 1  # tokens in the longest name
+
+
+@dataclass
+class _Piece:
+    """One medicine being read: tokens lo..hi (inclusive) of the typed text."""
+
+    lo: int
+    hi: int
+    target: Target | None = None
+    match: str = "exact"
+    doses: list[str] = field(default_factory=list)
+    numbered: bool = False  # a product number ("#2") that no known name took
 
 
 def clean(text: str) -> str:
@@ -100,6 +161,44 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == " ")
     return " ".join(text.split())
+
+
+def prepare(text: str) -> str:
+    """Text as typed, minus control characters; new lines kept (they separate medicines)."""
+    text = unicodedata.normalize("NFKC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        ch if ch in "\n " or unicodedata.category(ch)[0] != "C" else " " for ch in text
+    )
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, doses, product numbers, separators and brackets, with where each was typed."""
+    tokens = []
+    for found in TOKEN_RE.finditer(text):
+        kind, raw = found.lastgroup, found.group()
+        if kind == "word":
+            value = normalise_name(raw)
+            if value in SEPARATORS:
+                kind = "sep"
+                value = SEPARATORS[value]
+        elif kind == "with":
+            kind, value = "sep", "with"
+        elif kind == "sep":
+            value = SEPARATORS[raw]
+        elif kind == "num":
+            value = re.sub(r"\D", "", raw)
+        elif kind == "dose":
+            value = "".join(raw.casefold().split())
+        else:
+            value = raw
+        if value:
+            tokens.append(Token(kind, value, found.start(), found.end()))
+    return tokens
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """A known name as the parser compares it ("Tylenol #3" -> ("tylenol", "3"))."""
+    return tuple(t.text for t in tokenize(prepare(name)) if t.kind in ("word", "dose", "num", "sep"))
 
 
 def strip_dose(key: str) -> str:
@@ -117,6 +216,7 @@ class Resolver:
         self._build()
         self._keys = list(self.index.exact)
         self._covered_keys = [k for k in self._keys if self.index.exact[k].kind != "not_covered"]
+        self._parsed: dict[str, list[Resolved | Unresolved]] = {}
 
     # ------------------------------------------------------------------ index
     def _add(self, name: str, target: Target) -> None:
@@ -126,6 +226,10 @@ class Resolver:
         self.index.exact.setdefault(key, target)
         self.index.compact.setdefault(key.replace(" ", ""), target)
         self.index.labels.setdefault(key, name)
+        tokens = name_tokens(name)
+        if tokens:
+            self.index.tokens.setdefault(tokens, target)
+            self.index.longest = max(self.index.longest, len(tokens))
 
     def _build(self) -> None:
         snap = self.snap
@@ -197,22 +301,15 @@ class Resolver:
         return None, ""
 
     def resolve(self, query: str) -> Resolved | Unresolved:
-        text = clean(query)
-        target, how = self._find(text)
-        if target is None and SPLIT_RE.search(text):
-            parts = [part for part in SPLIT_RE.split(text) if strip_dose(normalise_name(part))]
-            found = [self._find(part)[0] for part in parts]
-            if len(found) >= 2 and all(t is not None and t.kind != "not_covered" for t in found):
-                slugs = tuple(dict.fromkeys(s for t in found for s in t.ingredients))
-                names = [t.name for t in found]
-                notes = " ".join(t.note for t in found if t.note)
-                return Resolved(
-                    query, " / ".join(names), "combination" if len(slugs) > 1 else found[0].kind,
-                    slugs, "parts", notes,
-                    tuple(x for t in found for x in t.also_contains),
-                )  # fmt: skip
+        """One piece of text read as one medicine (never split, never joined)."""
+        pieces = self.parse(query)
+        if len(pieces) == 1:
+            return replace(pieces[0], query=query)
+        return self._result(query, *self._find(clean(query)))
+
+    def _result(self, query: str, target: Target | None, how: str) -> Resolved | Unresolved:
         if target is None:
-            return Unresolved(query, tuple(self.suggest_names(text)))
+            return Unresolved(query, tuple(self.suggest_names(query)))
         if target.kind == "not_covered":
             return Unresolved(query, (), "not_covered", target.name, target.note)
         return Resolved(
@@ -220,11 +317,210 @@ class Resolver:
             target.also_contains,
         )  # fmt: skip
 
+    # ------------------------------------------------------------------ parsing a list
+    def split(self, text: str) -> list[str]:
+        """The pieces of a typed list, as typed: one per medicine."""
+        return [item.query for item in self.parse(text)]
+
+    def parse(self, text: str) -> list[Resolved | Unresolved]:
+        """A typed list read as medicines, in the order typed (see the module docstring)."""
+        cache = self._parsed
+        if text in cache:
+            return cache[text]
+        result = self._parse(text)
+        if len(cache) >= 5000:
+            cache.clear()
+        cache[text] = result
+        return result
+
+    def _parse(self, text: str) -> list[Resolved | Unresolved]:
+        typed = prepare(text)
+        tokens = tokenize(typed)
+        pieces: list[_Piece] = []
+        loose: list[int] = []  # dose, form, number and stray tokens: attached below
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.kind in ("sep", "open", "close"):
+                i += 1
+                continue
+            found = self._longest_name(tokens, i)
+            if found is not None:
+                end, target = found
+                pieces.append(_Piece(i, end - 1, target))
+                i = end
+            elif token.kind in ("dose", "num", "other") or token.text in FORM_WORDS:
+                loose.append(i)
+                i += 1
+            else:
+                end = i + 1
+                while end < len(tokens) and self._unknown_word(tokens, end):
+                    end += 1
+                pieces.extend(self._read_unknown(typed, tokens, i, end))
+                i = end
+        pieces = self._merge_aliases(tokens, pieces)
+        orphans = self._attach(tokens, pieces, loose)
+        pieces = sorted(pieces + orphans, key=lambda piece: piece.lo)
+        if not pieces and re.search(r"[^\s,;/+&]", typed):
+            # Only punctuation or brackets ("---"): something was typed, and it is not a medicine.
+            return [self._result(" ".join(typed.split()), None, "")]
+        return [self._finish(typed, tokens, piece) for piece in pieces]
+
+    def _longest_name(self, tokens: list[Token], i: int) -> tuple[int, Target] | None:
+        """(end, target) of the longest known name starting at token i, exact or compact."""
+        names, compact = self.index.tokens, self.index.compact
+        for end in range(min(len(tokens), i + self.index.longest), i, -1):
+            span = tokens[i:end]
+            if any(t.kind in ("open", "close", "other") for t in span):
+                continue
+            target = names.get(tuple(t.text for t in span))
+            if target is None and all(t.kind != "sep" for t in span):
+                target = compact.get("".join(t.text for t in span).replace(" ", ""))
+            if target is not None:
+                return end, target
+        return None
+
+    def _unknown_word(self, tokens: list[Token], i: int) -> bool:
+        """Whether token i carries on a run of words that start no known name."""
+        token = tokens[i]
+        return (
+            token.kind == "word" and token.text not in FORM_WORDS
+            and self._longest_name(tokens, i) is None
+        )  # fmt: skip
+
+    def _read_unknown(self, typed: str, tokens: list[Token], lo: int, end: int) -> list[_Piece]:
+        """Words no exact name covers: one close spelling for the run, else one per part."""
+        text = typed[tokens[lo].start : tokens[end - 1].end]
+        if len(text) > MAX_FUZZY_CHARS:
+            return [_Piece(lo, end - 1)]
+        target, how = self._find(clean(text))
+        if target is not None:
+            return [_Piece(lo, end - 1, target, how)]
+        if 1 < end - lo <= MAX_FUZZY_WORDS:  # "sertaline tramadal": split only if every part is a close spelling
+            parts, i = [], lo
+            while i < end:
+                for stop in range(min(end, i + self.index.longest), i, -1):
+                    part = typed[tokens[i].start : tokens[stop - 1].end]
+                    target, how = self._find(clean(part))
+                    if target is not None:
+                        parts.append(_Piece(i, stop - 1, target, how))
+                        i = stop
+                        break
+                else:
+                    break
+            if i == end:
+                return parts
+        return [_Piece(lo, end - 1)]
+
+    def _merge_aliases(self, tokens: list[Token], pieces: list[_Piece]) -> list[_Piece]:
+        """ "sertraline (Zoloft)", "Zoloft (sertraline) 50 mg": a bracketed name with no other
+        ingredient is the same medicine, not a second one."""
+        merged: list[_Piece] = []
+        i = 0
+        while i < len(pieces):
+            piece = pieces[i]
+            opening = piece.hi + 1
+            if (
+                piece.target is not None and piece.target.kind != "not_covered"
+                and opening < len(tokens) and tokens[opening].kind == "open"
+            ):  # fmt: skip
+                closing = next(
+                    (k for k in range(opening + 1, len(tokens)) if tokens[k].kind == "close"), None
+                )
+                inside = [p for p in pieces[i + 1 :] if closing is not None and p.hi < closing]
+                same = set(piece.target.ingredients)
+                if inside and all(
+                    p.target is not None and p.target.kind != "not_covered"
+                    and set(p.target.ingredients) <= same
+                    for p in inside
+                ):  # fmt: skip
+                    piece.hi = closing
+                    merged.append(piece)
+                    i += 1 + len(inside)
+                    continue
+            merged.append(piece)
+            i += 1
+        return merged
+
+    def _attach(self, tokens: list[Token], pieces: list[_Piece], loose: list[int]) -> list[_Piece]:
+        """Give each dose, form word or product number to the medicine it belongs to: the one
+        just before it, else the one just after, never across a comma or a new line. What
+        belongs to none ("50 mg" alone) becomes a piece of its own."""
+        orphans: list[_Piece] = []
+
+        def between(a: int, b: int) -> set[str]:
+            return {t.kind if t.text not in HARD_SEPARATORS else "hard" for t in tokens[a + 1 : b]}
+
+        for k in loose:
+            if any(p.lo <= k <= p.hi for p in pieces):
+                continue  # inside a merged alias
+            before = max((p for p in pieces if p.hi < k), key=lambda p: p.hi, default=None)
+            after = min((p for p in pieces if p.lo > k), key=lambda p: p.lo, default=None)
+            gap_before = between(before.hi, k) if before else None
+            gap_after = between(k, after.lo) if after else None
+            if before is not None and not gap_before - {"other"}:
+                owner = before
+            elif after is not None and not gap_after - {"other"}:
+                owner = after
+            elif before is not None and "hard" not in gap_before:
+                owner = before
+            elif after is not None and "hard" not in gap_after:
+                owner = after
+            elif orphans and "hard" not in between(orphans[-1].hi, k):
+                owner = orphans[-1]
+            else:
+                owner = _Piece(k, k)
+                orphans.append(owner)
+            owner.lo, owner.hi = min(owner.lo, k), max(owner.hi, k)
+            if tokens[k].kind == "dose":
+                owner.doses.append(tokens[k].text)
+            elif tokens[k].kind == "num":
+                owner.numbered = True
+            if owner.match == "exact" and owner.target is not None and tokens[k].kind != "other":
+                owner.match = "dose"
+        return orphans
+
+    def _finish(self, typed: str, tokens: list[Token], piece: _Piece) -> Resolved | Unresolved:
+        span = tokens[piece.lo : piece.hi + 1]
+        opened = sum(t.kind == "open" for t in span) - sum(t.kind == "close" for t in span)
+        if opened > 0 and piece.hi + 1 < len(tokens) and tokens[piece.hi + 1].kind == "close":
+            piece.hi += 1  # "Zoloft (50 mg)": keep the bracket that closes it
+        query = " ".join(typed[tokens[piece.lo].start : tokens[piece.hi].end].split())
+        target, how = piece.target, piece.match
+        if piece.numbered:  # "Tylenol #2": never the plain brand without its number
+            target, how = self._find(clean(query))
+        if target is not None and target.kind != "not_covered":
+            target = self._dose_identity(target, piece.doses)
+            if target is not piece.target and piece.target is not None and not piece.numbered:
+                how = "dose"
+        return self._result(query, target, how)
+
+    def _dose_identity(self, target: Target, doses: list[str]) -> Target:
+        """A dose that makes it another medicine ("naltrexone 4.5mg" is low-dose naltrexone)."""
+        if len(target.ingredients) != 1 or not doses:
+            return target
+        ingredient = self.snap.ingredients.get(target.ingredients[0])
+        if ingredient is None or not ingredient.dose_reads_as:
+            return target
+        for dose in doses:
+            found = DOSE_MG_RE.match(dose)
+            if not found:
+                continue
+            amount = float(found.group(1))
+            if not found.group(2).casefold().startswith(("mg", "milli")):
+                amount /= 1000  # micrograms
+            for low, high, slug in ingredient.dose_reads_as:
+                if low <= amount <= high:
+                    other = self.snap.ingredients[slug]
+                    return Target(other.name, "generic", (other.slug,))
+            return target
+        return target
+
     # ------------------------------------------------------------------ suggestions
     def suggest_names(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
         """Up to `limit` names that look like `text`, best first (for unresolved names)."""
         key = strip_forms(strip_dose(normalise_name(text))) or normalise_name(text)
-        if len(key) < 2:
+        if len(key) < 2 or len(key) > MAX_FUZZY_CHARS:
             return []
         names: list[str] = []
         for target in self._ranked(key, limit * 3, covered_only=True):
@@ -234,7 +530,9 @@ class Resolver:
                 break
         return names
 
-    def _ranked(self, key: str, limit: int, covered_only: bool) -> list[Target]:
+    def _ranked(
+        self, key: str, limit: int, covered_only: bool, typos: bool = True
+    ) -> list[Target]:
         keys = self._covered_keys if covered_only else self._keys
         prefix = sorted((k for k in keys if k.startswith(key)), key=lambda k: (len(k), k))
         words = sorted(
@@ -242,7 +540,7 @@ class Resolver:
             key=lambda k: (len(k), k),
         )
         fuzzy = []
-        if len(key) >= 4:
+        if typos and len(key) >= 4:
             # A typo anywhere, or a typo in what has been typed so far ("sertr" -> sertraline).
             fuzzy = [
                 k
@@ -263,15 +561,24 @@ class Resolver:
         return ordered
 
     def autocomplete(self, text: str, limit: int = 10) -> list[tuple[str, Target]]:
-        """(label, target) best first: exact, then prefix, then word prefix, then typos."""
+        """(label, target) best first: exact, then prefix, then word prefix, then typos.
+
+        The same names as the checker's parser. Typed as a list ("zoloft and tram"), the
+        last medicine is completed. A name that matches exactly is never followed by
+        look-alike spellings ("tramadol" does not offer Toradol)."""
         key = normalise_name(clean(text))
         if not key:
             return []
+        if not any(k.startswith(key) for k in self._covered_keys):
+            pieces = self.split(text)
+            if len(pieces) > 1:
+                key = normalise_name(clean(pieces[-1])) or key
         results: list[tuple[str, Target]] = []
         seen = set()
         exact = self._lookup(key)
-        candidates = [exact] if exact is not None and exact.kind != "not_covered" else []
-        candidates += self._ranked(key, limit * 2, covered_only=True)
+        exact = exact if exact is not None and exact.kind != "not_covered" else None
+        candidates = [exact] if exact is not None else []
+        candidates += self._ranked(key, limit * 2, covered_only=True, typos=exact is None)
         for target in candidates:
             if target.key in seen:
                 continue

@@ -138,6 +138,41 @@ def finding_json(snap, finding: engine.Finding, guide_index=None, medicines=None
     return data
 
 
+def _read_label(snap, item: Resolved | Unresolved) -> str:
+    """One medicine as we read it: "fluoxetine (Prozac)", "Percocet (oxycodone +
+    acetaminophen)", "metformin (not checked)", "‘xyzzy’ (not found)"."""
+    if isinstance(item, Unresolved):
+        if item.reason == "not_covered":
+            return f"{item.name} (not checked)"
+        return f"‘{item.query}’ (not found)"
+    names = " + ".join(_ingredient_json(snap, s)["name"] for s in item.ingredients)
+    if item.kind == "generic" or item.name.casefold() == names.casefold():
+        return names
+    if item.kind == "combination":
+        return f"{item.name} ({names})"
+    return f"{names} ({item.name})"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def read_as(snap, current: list, stopped: list) -> str:
+    """How the typed text was read, in plain words, so a patient can spot a mistake:
+    "We read this as 2 medicines: phenelzine and fluoxetine (Prozac)." """
+    sentences = []
+    for items, lead in ((current, "We read this as"), (stopped, "Stopped in the last 5 weeks:")):
+        labels = list(dict.fromkeys(_read_label(snap, item) for item in items))
+        if not labels:
+            continue
+        if lead.startswith("We"):
+            count = f"{len(labels)} medicine{'s' if len(labels) != 1 else ''}"
+            sentences.append(f"{lead} {count}: {_and(labels)}.")
+        else:
+            sentences.append(f"{lead} {_and(labels)}.")
+    return " ".join(sentences)
+
+
 def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> dict:
     """Resolve the names, run the engine, and build the contract's JSON shape."""
     snap = knowledge.snapshot()
@@ -147,9 +182,13 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> dict:
     current: list[engine.Medicine] = []
     stopped: list[engine.Medicine] = []
     seen: set[tuple] = set()
+    read: dict[bool, list] = {False: [], True: []}  # how the text was read, for read_as
     for names, is_stopped, bucket in ((drugs, False, current), (recently_stopped, True, stopped)):
-        for query in names:
-            item = resolver.resolve(query)
+        # The checker's one parser: "phenelzine and prozac" is two medicines, "Tylenol with
+        # Codeine" one. The form has split already; a list given here directly is split too.
+        items = [item for query in names for item in resolver.parse(query)]
+        read[is_stopped] = items
+        for item in items:
             if isinstance(item, Unresolved):
                 unresolved.append(_unresolved_json(item, is_stopped))
                 continue
@@ -172,6 +211,7 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> dict:
         "highest_severity": findings[0].severity if findings else "none",
         "coverage_note": coverage_note(snap),
         "data_version": snap.version,
+        "read_as": read_as(snap, read[False], read[True]),
     }
     checked = len({s for m in current for s in m.ingredients})
     if not findings and checked >= 2:

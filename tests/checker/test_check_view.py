@@ -269,3 +269,46 @@ def test_links_in_the_header_use_the_checker_urls(client):
     html = get(client).content.decode()
     assert '<a href="/check/" aria-current="page">Check medicines</a>' in html
     assert '<a href="/drugs/" >Medicines A–Z</a>' in html or 'href="/drugs/"' in html
+
+
+# --------------------------------------------------------------------------- typed lists (issue 9)
+
+HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/check/"}
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["no-js", "htmx"])
+@pytest.mark.parametrize(
+    ("drugs", "read", "severity"),
+    [
+        ("phenelzine and prozac",
+         "We read this as 2 medicines: phenelzine and fluoxetine (Prozac).", "Do not take together"),
+        ("zoloft tramadol",
+         "We read this as 2 medicines: sertraline (Zoloft) and tramadol.", "Serious"),
+        ("xanax and oxycontin",
+         "We read this as 2 medicines: alprazolam (Xanax) and oxycodone (OxyContin).", "Serious"),
+        ("Tylenol with Codeine, zoloft/tramadol",
+         "We read this as 3 medicines: Tylenol with Codeine (codeine + acetaminophen), "
+         "sertraline (Zoloft) and tramadol.", "Serious"),
+    ],
+)
+def test_a_typed_list_is_split_and_the_reading_is_shown(client, drugs, read, severity, headers):
+    from urllib.parse import quote
+
+    response = get(client, "?drugs=" + quote(drugs), **headers)
+    assert response.status_code == 200
+    page = text(response)
+    assert read in page
+    assert severity in page
+    assert NO_FINDING not in page
+
+
+def test_naltrexone_low_dose_is_read_from_the_dose(client):
+    page = text(get(client, "?drugs=naltrexone%204.5mg,oxycodone"))
+    assert "We read this as 2 medicines: low-dose naltrexone and oxycodone." in page
+    page = text(get(client, "?drugs=naltrexone%2050%20mg,oxycodone"))
+    assert "We read this as 2 medicines: naltrexone and oxycodone." in page
+
+
+def test_the_share_link_keeps_one_name_per_medicine(client):
+    response = get(client, "?drugs=phenelzine%20and%20prozac")
+    assert "/check/?drugs=phenelzine,prozac" in response.content.decode()

@@ -47,3 +47,20 @@ def test_errors_have_codes_and_messages(drugs, stopped, code):
 def test_limits_are_inclusive():
     assert form(",".join(["a"] * 25), ",".join(["b"] * 25)).is_valid()
     assert form("y" * 100).is_valid()
+
+
+def test_names_are_split_on_every_separator_people_type():
+    f = form("phenelzine and prozac; Tylenol with Codeine + zoloft/tramadol", "paxil & prozac")
+    assert f.is_valid()
+    assert f.cleaned_data == {
+        "drugs": ["phenelzine", "prozac", "Tylenol with Codeine", "zoloft", "tramadol"],
+        "recently_stopped": ["paxil", "prozac"],
+    }
+
+
+def test_limits_count_medicines_after_splitting():
+    assert form(" and ".join(["zoloft"] * 25)).is_valid()
+    f = form(" and ".join(["zoloft"] * 26))
+    assert not f.is_valid() and f.first_error()[0] == "too_many_drugs"
+    f = form("zoloft tramadol " + "y" * 101)
+    assert not f.is_valid() and f.first_error()[0] == "name_too_long"

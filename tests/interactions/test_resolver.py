@@ -51,11 +51,25 @@ from interactions.resolver import Resolved, Unresolved
         ("Xanex", "Xanax", "brand", ("alprazolam",)),
         ("Adderal", "Adderall", "brand", ("amphetamine",)),
         ("sertaline 50mg", "sertraline", "generic", ("sertraline",)),
-        # several names written as one
-        ("oxycodone/acetaminophen 5/325", "oxycodone / acetaminophen", "combination",
+        # generic combination products listed in products.yaml (never made up from parts)
+        ("oxycodone/acetaminophen 5/325", "oxycodone/acetaminophen", "combination",
          ("oxycodone", "acetaminophen")),
-        ("hydrocodone-acetaminophen", "hydrocodone / acetaminophen", "combination",
+        ("hydrocodone-acetaminophen", "hydrocodone/acetaminophen", "combination",
          ("hydrocodone", "acetaminophen")),
+        ("percs", "Percocet", "combination", ("oxycodone", "acetaminophen")),
+        # doses that change identity (dose_reads_as in the knowledge base)
+        ("naltrexone 4.5mg", "low-dose naltrexone", "generic", ("low-dose-naltrexone",)),
+        ("naltrexone 4.5 mg", "low-dose naltrexone", "generic", ("low-dose-naltrexone",)),
+        ("naltrexone 1.5 MG", "low-dose naltrexone", "generic", ("low-dose-naltrexone",)),
+        ("Naltrexone 0.5 milligrams", "low-dose naltrexone", "generic", ("low-dose-naltrexone",)),
+        ("naltrexone 3000 mcg", "low-dose naltrexone", "generic", ("low-dose-naltrexone",)),
+        ("naltrexone 50mg", "naltrexone", "generic", ("naltrexone",)),
+        ("naltrexone 50 mg tablets", "naltrexone", "generic", ("naltrexone",)),
+        ("naltrexone", "naltrexone", "generic", ("naltrexone",)),
+        ("naltrexone 4.5", "naltrexone", "generic", ("naltrexone",)),  # no unit: not guessed
+        # a bracketed alias is the same medicine
+        ("sertraline (Zoloft)", "sertraline", "generic", ("sertraline",)),
+        ("Zoloft (sertraline) 50 mg", "Zoloft", "brand", ("sertraline",)),
     ],
 )
 def test_names_resolve(resolver, query, name, kind, ingredients):
