@@ -67,12 +67,6 @@ def index_article(article) -> None:
             )
 
 
-def remove_article(pk: int) -> None:
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM articles_fts WHERE rowid = %s", [pk])
-
-
 def search(query: str, queryset, limit: int = 50) -> list[Hit]:
     """Ranked hits from `queryset` (already limited to what may be shown)."""
     words = terms(query)

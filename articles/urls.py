@@ -2,6 +2,7 @@ from django.urls import path
 
 from articles import views
 from articles.feeds import LatestGuidesFeed
+from config.http import public_page, read_only
 
 app_name = "articles"
 
@@ -12,5 +13,5 @@ urlpatterns = [
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
-    path("feed/", LatestGuidesFeed(), name="feed"),
+    path("feed/", read_only(public_page(LatestGuidesFeed())), name="feed"),
 ]

@@ -1,12 +1,14 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+"""Guides, topics, tags and search. Each view declares its HTTP policy (config.http)."""
+
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
 
 from articles import search as guide_search
 from articles.models import Article, Category, Tag
-from config.caching import batched_increment, on_cached_hit
+from articles.reads import count_read
+from config.http import private, public_page, read_only
 
 PER_PAGE = 10
 
@@ -15,18 +17,26 @@ def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-@require_safe
+@read_only
+@public_page(query=["page"])
 def article_list(request):
     articles = Article.objects.published().select_related("category")
     return render(request, "articles/article_list.html", {"page_obj": _page(request, articles)})
 
 
-@require_safe
+@read_only
 def article_detail(request, slug):
+    response = _guide_page(request, slug)
+    if response.status_code == 200:
+        count_read(slug)  # here, outside the page cache, so cached reads count too
+    return response
+
+
+@public_page
+def _guide_page(request, slug):
     article = get_object_or_404(
         Article.objects.published().select_related("category").prefetch_related("tags"), slug=slug
     )
-    count_read(article.pk)
     response = render(
         request,
         "articles/article_detail.html",
@@ -34,22 +44,11 @@ def article_detail(request, slug):
     )
     # Conditional GET: a browser or CDN revalidating an unchanged guide gets a 304.
     response.headers["Last-Modified"] = http_date(article.updated.timestamp())
-    # The page cache serves repeat reads without this view; they still count.
-    return on_cached_hit(response, count_read, article.pk)
+    return response
 
 
-def count_read(pk):
-    """A plain counter for "most read": no cookie, no visitor data, just a number.
-
-    Counted in the shared cache and written to the database in batches (COUNTER_BATCH),
-    so a popular guide costs no database write per read.
-    """
-    batched_increment(
-        f"guide-reads:{pk}", lambda n: Article.objects.filter(pk=pk).update(views=F("views") + n)
-    )
-
-
-@require_safe
+@read_only
+@public_page(query=["page"])
 def topic_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     articles = Article.objects.published().filter(category=category)
@@ -58,21 +57,25 @@ def topic_detail(request, slug):
     )
 
 
-@require_safe
+@read_only
+@public_page
 def tag_list(request):
     published = Q(articles__in=Article.objects.published())
     tags = Tag.objects.annotate(count=Count("articles", filter=published)).filter(count__gt=0)
     return render(request, "articles/tag_list.html", {"tags": tags})
 
 
-@require_safe
+@read_only
+@public_page(query=["page"])
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": _page(request, articles)})
 
 
-@require_safe
+# Queries are often medicine names: nobody keeps the answer (and it is not page-cached).
+@read_only
+@private
 def search(request):
     query = request.GET.get("q", "")
     if not isinstance(query, str):

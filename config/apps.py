@@ -1,13 +1,15 @@
 from django.apps import AppConfig
+from django.core.checks import Tags, register
 
 
 class SiteConfig(AppConfig):
-    """The project package as an app: its error templates, checks and cache signals."""
+    """The project package as an app: its deploy checks and the page-cache signals."""
 
     name = "config"
     verbose_name = "Site operations"
 
     def ready(self):
-        from config import caching, checks  # noqa: F401 (checks register themselves)
+        from config import checks, http
 
-        caching.connect_signals()
+        register(checks.shared_cache, Tags.caches, deploy=True)
+        http.connect_signals()

@@ -1,10 +1,9 @@
-"""Deployment checks for `manage.py check --deploy`."""
+"""Deployment checks for `manage.py check --deploy` (registered in config.apps)."""
 
 from django.conf import settings
 from django.core import checks
 
 
-@checks.register(checks.Tags.caches, deploy=True)
 def shared_cache(app_configs, **kwargs):
     """Rate limits and cached pages must be shared by every worker and server."""
     backend = settings.CACHES["default"]["BACKEND"]

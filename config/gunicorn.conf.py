@@ -11,6 +11,8 @@ GUNICORN_THREADS=4 suit a server exposed without one. `make bench` compared both
 import multiprocessing
 import os
 
+from config.logs import logging_config
+
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
@@ -40,24 +42,7 @@ limit_request_fields = 100
 # Django logs one JSON line per request (config.middleware.RequestLogMiddleware), so no
 # gunicorn access log: its lines would carry the query string, which is health data.
 accesslog = None
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "config.logs.RedactRequestFilter"}},
-    "formatters": {"json": {"()": "config.logs.JSONFormatter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "filters": ["redact"],
-            "stream": "ext://sys.stderr",
-        }
-    },
-    "loggers": {
-        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
-    },
-}
+logconfig_dict = logging_config(os.environ.get("LOG_LEVEL", "INFO"), gunicorn=True)
 proc_name = "beforeyoumix"
 
 
@@ -70,10 +55,8 @@ def when_ready(server):
     from django.db import connections
 
     try:
-        from config import caching
         from interactions import services
 
-        caching.release()
         services.check(["Zoloft", "Ultram", "Percocet"])
         services.lookup("sertaline")
     except Exception:  # a cold start is slower, not broken

@@ -96,3 +96,40 @@ def _redact_request_line(text: str) -> str:
     if match:
         return f"{match['method']} (address redacted){match['rest'] or ''}"
     return strip_query(text)
+
+
+def logging_config(level: str = "INFO", *, gunicorn: bool = False) -> dict:
+    """The one logging configuration: Django's LOGGING, and gunicorn's logconfig_dict.
+
+    One JSON line per request and per event, request paths as URL patterns, never a query
+    string. Under gunicorn its error log joins ours and its access log is silenced: its lines
+    would carry the query string, which is health data.
+    """
+    config = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact": {"()": "config.logs.RedactRequestFilter"}},
+        "formatters": {"json": {"()": "config.logs.JSONFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["redact"],
+                "stream": "ext://sys.stderr",
+            },
+            "null": {"class": "logging.NullHandler"},
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # Django's request logger repeats what our request log says, with the address.
+            "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+            # runserver's own lines carry the full address and query: our request log replaces them.
+            "django.server": {"handlers": ["null"], "level": "ERROR", "propagate": False},
+            # django-axes logs each admin login failure; keep warnings, not every access.
+            "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        },
+    }
+    if gunicorn:
+        config["loggers"]["gunicorn.error"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+        config["loggers"]["gunicorn.access"] = {"handlers": ["null"], "level": "CRITICAL", "propagate": False}
+    return config

@@ -6,12 +6,16 @@ loudly at boot instead of quietly running with a development key.
 """
 
 import datetime
+import hashlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,22 +68,18 @@ INSTALLED_APPS = [
 
 # Order matters. Top to bottom a request passes through; bottom to top the response.
 # - The request log wraps everything, so its duration and status are what the client saw.
-# - Security headers and the CSP sit above SecurityMiddleware and WhiteNoise, so the HTTPS
-#   redirect and static files get them too.
-# - Cache-Control, friendly errors and rate limits come before the page cache, so they
-#   apply to cached pages as well; rate-limited requests cost no rendering.
-# - The page cache sits above gzip and ETags, so it stores pages compressed and tagged once.
+# - Security headers, the CSP and the no-store safety net sit above SecurityMiddleware and
+#   WhiteNoise, so the HTTPS redirect and static files get them too.
+# - Caching, privacy and rate limits are declared on each view (config.http,
+#   config.ratelimits); ConditionalGetMiddleware answers 304s for public pages.
 MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.PrivateAnswersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.CacheControlMiddleware",
-    "config.middleware.FriendlyErrorsMiddleware",
-    "config.middleware.RateLimitMiddleware",
-    "config.middleware.PageCacheMiddleware",
     "config.middleware.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,20 +120,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Optional read replicas (comma-separated URLs): reads go there, writes to "default".
-for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
-    DATABASES[f"replica{_n}"] = dj_database_url.parse(
-        _url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 60), conn_health_checks=True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down or stuck fails the request quickly instead of hanging a worker.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
+    _options.setdefault(
+        "options", f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '15000'))}"
     )
-for _db in DATABASES.values():
-    if _db["ENGINE"] == "django.db.backends.postgresql":
-        # A database that is down or stuck fails the request quickly instead of hanging a worker.
-        _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
-        _db["OPTIONS"].setdefault(
-            "options", f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '15000'))}"
-        )
-if len(DATABASES) > 1:
-    DATABASE_ROUTERS = ["config.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -143,7 +137,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
-AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.ratelimits.client_ip"
 AXES_RESET_ON_SUCCESS = True
 # Failures are logged as JSON lines by our handler; no HTML in the log.
 AXES_VERBOSE = False
@@ -216,19 +210,53 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# The shared cache: Redis in production (REDIS_URL), local memory otherwise. It holds
-# rendered public pages, rate-limit counters and read counters. A Redis outage degrades
-# to "no cache" (config.cache): slower, never down.
+# Two caches: "default" holds rate-limit counters, "pages" the rendered public pages
+# (config.http.public_page), so evicting pages never resets a limit. Redis in production
+# (REDIS_URL; pages in the next database number, because clearing them on a content change
+# flushes that database); local memory otherwise. A Redis outage degrades to "no cache"
+# (config.cache): slower, never down.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _release() -> str:
+    """What this server renders from: RELEASE, else a hash of the knowledge files and the
+    static manifest. Part of every page key, so during a rolling deploy old and new servers
+    never serve each other's pages."""
+    if os.environ.get("RELEASE"):
+        return os.environ["RELEASE"][:40]
+    digest = hashlib.blake2b(digest_size=8)
+    files = sorted((BASE_DIR / "interactions" / "data").rglob("*.yaml"))
+    for path in [*files, STATIC_ROOT / "staticfiles.json"]:
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _next_database(url: str) -> str:
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{number + 1}").geturl()
+
+
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 if REDIS_URL:
+    _redis = {
+        "BACKEND": "config.cache.FaultTolerantRedisCache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"RETRY_AFTER_SECONDS": float(os.environ.get("CACHE_RETRY_AFTER_SECONDS", "5"))},
+    }
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.FaultTolerantRedisCache",
+            **_redis,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "bym"),
-            "TIMEOUT": 300,
-            "OPTIONS": {"RETRY_AFTER_SECONDS": float(os.environ.get("CACHE_RETRY_AFTER_SECONDS", "5"))},
-        }
+        },
+        "pages": {
+            **_redis,
+            "LOCATION": os.environ.get("REDIS_PAGES_URL") or _next_database(REDIS_URL),
+            "KEY_PREFIX": f"{os.environ.get('CACHE_KEY_PREFIX', 'bym')}:{_release()}",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+        },
     }
 else:
     CACHES = {
@@ -236,30 +264,22 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "beforeyoumix",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "beforeyoumix-pages",
+            "KEY_PREFIX": _release(),
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
 
-# Rendered pages kept in the shared cache (config.middleware.PageCacheMiddleware), and how
-# long browsers and a CDN may keep a public page (Cache-Control: public, max-age).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-PAGE_CACHE_PATHS = [
-    r"^/$",
-    r"^/articles/",
-    r"^/topics/",
-    r"^/tags/",
-    r"^/drugs/",
-    r"^/feed/$",
-    r"^/sitemap\.xml$",
-]
-# Each process also keeps its most-read pages for a few seconds, saving the Redis round
-# trip. Off in development and tests, where the cache is cleared under its feet.
-PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "0" if DEBUG else "256"))
-PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "10"))
+# How long browsers and a CDN may keep a public page (Cache-Control: public, max-age).
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "300"))
-# Read counters are written to the database once every COUNTER_BATCH reads.
+# Guide reads are written to the database once every COUNTER_BATCH reads (articles.reads).
 COUNTER_BATCH = int(os.environ.get("COUNTER_BATCH", "1" if DEBUG else "20"))
 
-# Per-client limits on the checker and the API (config.middleware.RateLimitMiddleware).
+# Per-client limits on the checker and the API, declared on their views (config.ratelimits).
 # Off by default in development and tests; always on in production.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", not DEBUG)
 RATELIMITS = {
@@ -272,22 +292,4 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # One JSON line per request and per event (config.logs). Request paths are logged as their
 # URL pattern and never with a query string: what people check is health data.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "config.logs.RedactRequestFilter"}},
-    "formatters": {"json": {"()": "config.logs.JSONFormatter"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"]},
-        "null": {"class": "logging.NullHandler"},
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Django's request logger repeats what our request log says, with the address.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        # runserver's own lines carry the full address and query: our request log replaces them.
-        "django.server": {"handlers": ["null"], "level": "ERROR", "propagate": False},
-        # django-axes logs each admin login failure; keep warnings, not every access.
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-    },
-}
+LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO"))

@@ -5,14 +5,20 @@ from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
 from config import views
+from config.http import public_page, read_only
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        read_only(public_page(sitemap, query=["p"])),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("", include("articles.urls")),
-    # The JSON API (interactions/api.py) is mounted at api/v1/ below.
+    # The JSON API (interactions/api.py).
     path("api/v1/", include("interactions.api_urls")),
     # The checker and drug pages (interactions/urls.py).
     path("", include("interactions.urls")),
@@ -20,5 +26,4 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-handler404 = "config.views.page_not_found"
-handler500 = "config.views.server_error"
+handler403 = "config.views.permission_denied"

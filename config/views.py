@@ -1,17 +1,25 @@
-"""Site-wide pages that belong to no single app: home, robots.txt, health, errors."""
+"""Site-wide pages that belong to no single app: home, robots.txt, health, the 429 page.
+
+The other error pages are Django's own handlers with their templates in templates/
+(400.html, 403.html, 404.html, 500.html); 405.html comes from config.http.read_only and
+503.html from config.middleware.DatabaseUnavailableMiddleware.
+"""
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template import loader
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django_ratelimit.exceptions import Ratelimited
 
 from articles.models import Article, Category
+from config.http import public_page, read_only
+from config.ratelimits import retry_after
 
 
-@require_safe
+@read_only
+@public_page
 def home(request):
     published = Article.objects.published().select_related("category")
     context = {
@@ -22,20 +30,20 @@ def home(request):
     return render(request, "home.html", context)
 
 
-@require_safe
+@read_only
 def robots_txt(request):
     lines = [
         "User-agent: *",
         # Checker results are personal; there is nothing for a crawler to index there.
-        "Disallow: /check/",
-        "Disallow: /api/",
+        f"Disallow: {reverse('interactions:check')}",
+        f"Disallow: {reverse('api_v1:api-root')}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache
-@require_safe
+@read_only
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -46,10 +54,11 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    # No context processors or database: this page must render when everything else fails.
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+def permission_denied(request, exception=None):
+    """handler403: over a rate limit (config.ratelimits.limit) is a 429 page, not a 403."""
+    if isinstance(exception, Ratelimited):
+        wait = retry_after(request)
+        response = render(request, "429.html", {"wait_seconds": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    return defaults.permission_denied(request, exception)

@@ -2,9 +2,10 @@
 
 django-ninja generates the OpenAPI 3 description (/api/v1/openapi.json) from the schemas
 below, so they are the documentation. Views validate input with the same CheckForm as the
-HTML checker and answer through services. Every answer is JSON: the handlers here, and the
-wrapper in interactions/api_urls.py for 404/405, turn every error into
-{"error": {"code", "message"}}.
+HTML checker and answer through services. Every answer is JSON: the exception handlers
+here, and the wrapper in interactions/api_urls.py for 404/405, turn every error into
+{"error": {"code", "message"}} through error_response. Each operation declares that its
+answer is private (never stored) and its rate limit.
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
+from django.core.exceptions import SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
+
+from config.http import private
+from config.ratelimits import Throttle
 
 from interactions import services
 from interactions.forms import MAX_NAME_LENGTH, MESSAGES, CheckForm, _unreadable
@@ -148,37 +155,53 @@ api = NinjaAPI(
 )
 
 
-def error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
-    return api.create_response(
-        request, {"error": {"code": code, "message": message}}, status=status
-    )
+LIMIT = Throttle("api")  # per client, settings.RATELIMITS["api"]
+
+# Status and message of each error code; the form's codes (empty, too_many_drugs,
+# name_too_long, bad_request) are 400 with the form's own message (interactions.forms).
+ERRORS = {
+    "not_found": (404, "There is nothing at this address. The API description lists them all."),
+    "method_not_allowed": (405, "This address only answers GET requests."),
+    "rate_limited": (429, "Too many requests from your connection. Please wait a minute and try again."),
+    "server_error": (500, "Something went wrong on our side. Please try again later."),
+    "unavailable": (503, "The checker is not available right now. Please try again in a minute."),
+}
+STATUS_CODES = {status: code for code, (status, _) in ERRORS.items()}
+
+
+def error_response(request: HttpRequest, code: str, message: str | None = None) -> HttpResponse:
+    """The one shape of every API error: {"error": {"code", "message"}}."""
+    status, default = ERRORS.get(code, (400, MESSAGES.get(code, MESSAGES["bad_request"])))
+    body = {"error": {"code": code, "message": message or default}}
+    response = api.create_response(request, body, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response
 
 
 @api.exception_handler(ValidationError)
-def _validation_error(request, exc):
-    return error_response(request, 400, "bad_request", MESSAGES["bad_request"])
+@api.exception_handler(SuspiciousOperation)  # e.g. more query fields than Django reads
+def _bad_request(request, exc):
+    return error_response(request, "bad_request")
 
 
-@api.exception_handler(HttpError)
+@api.exception_handler(HttpError)  # ninja's 404, 405 and 429 (Throttled)
 def _http_error(request, exc):
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
-    return error_response(request, exc.status_code, code, str(exc))
+    return error_response(request, STATUS_CODES.get(exc.status_code, "bad_request"))
 
 
 @api.exception_handler(KnowledgeError)
-def _knowledge_error(request, exc):
-    logger.error("Knowledge base unavailable: %s", exc)
-    return error_response(
-        request, 503, "unavailable", "The checker is not available right now. Try again later."
-    )
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _unavailable(request, exc):
+    logger.error("checker unavailable: %s", type(exc).__name__)
+    return error_response(request, "unavailable")
 
 
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
     logger.exception("Unexpected error in the API")
-    return error_response(
-        request, 500, "server_error", "Something went wrong on our side. Try again later."
-    )
+    return error_response(request, "server_error")
 
 
 def _all_values(request: HttpRequest, name: str) -> str | None:
@@ -199,7 +222,9 @@ def _all_values(request: HttpRequest, name: str) -> str | None:
         "error: it is listed in `unresolved`."
     ),
     tags=["checker"],
+    throttle=LIMIT,
 )
+@decorate_view(private)
 def interactions(
     request: HttpRequest,
     drugs: str | None = Query(None, description="Comma-separated medicine names."),
@@ -215,7 +240,7 @@ def interactions(
     )
     if not form.is_valid():
         code, message = form.first_error()
-        return error_response(request, 400, code, message)
+        return error_response(request, code, message)
     result = services.check(form.cleaned_data["drugs"], form.cleaned_data["recently_stopped"])
     # Rendered without re-validating through pydantic: the schema documents the shape and
     # the contract tests check that every answer fits it.
@@ -228,11 +253,13 @@ def interactions(
     summary="Find medicines by name (autocomplete)",
     description="Best match first, at most 10. Tolerates misspellings (`sertaline`).",
     tags=["checker"],
+    throttle=LIMIT,
 )
+@decorate_view(private)
 def drugs(request: HttpRequest, q: str | None = Query(None, description="What was typed.")):
     text = _all_values(request, "q") or ""
     if _unreadable(text):
-        return error_response(request, 400, "bad_request", MESSAGES["bad_request"])
+        return error_response(request, "bad_request")
     if len(text) > MAX_NAME_LENGTH:
-        return error_response(request, 400, "name_too_long", MESSAGES["name_too_long"])
+        return error_response(request, "name_too_long")
     return api.create_response(request, services.lookup(text), status=200)

@@ -2,8 +2,9 @@
 
 django-ninja answers its own routes; two gaps remain that would otherwise fall through to
 Django's HTML pages: a wrong method (405) and an unknown path (404). Each route is wrapped
-so those become JSON too, HEAD is answered like GET without a body, and a catch-all route
-sends JSON 404 for anything else under /api/v1/.
+so those become JSON too (interactions.api.error_response), HEAD is answered like GET
+without a body, and a catch-all route sends JSON 404 for anything else under the API.
+Every API address is @private: whatever it answers, nobody stores it.
 """
 
 import functools
@@ -11,18 +12,14 @@ import json
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern, re_path
+from django.urls import URLPattern, re_path, reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from interactions.api import api
+from config.http import private
+from interactions.api import api, error_response
 
 JSON = "application/json; charset=utf-8"
 logger = logging.getLogger(__name__)
-
-
-def _error(status: int, code: str, message: str) -> HttpResponse:
-    body = json.dumps({"error": {"code": code, "message": message}})
-    return HttpResponse(body, status=status, content_type=JSON)
 
 
 def _json_errors(view):
@@ -37,46 +34,41 @@ def _json_errors(view):
             response = not_found(request)
         except Exception:
             logger.exception("Unexpected error in the API")
-            response = _error(500, "server_error", "Something went wrong on our side. Try again later.")
+            response = error_response(request, "server_error")
         if response.status_code == 405:
             allowed = response.get("Allow", "GET")
-            response = _error(
-                405, "method_not_allowed", f"This address only answers {allowed} requests."
-            )
+            response = error_response(request, "method_not_allowed")
             response["Allow"] = allowed if "HEAD" in allowed else f"{allowed}, HEAD"
         elif response.get("Content-Type", "") == "application/json":
             response["Content-Type"] = JSON  # ninja's OpenAPI view leaves out the charset
         elif not response.get("Content-Type", "").startswith("application/json"):
-            response = _error(response.status_code, "bad_request", "Unexpected request.")
+            response = error_response(request, "bad_request")
         if head:
             response.content = b""
         return response
 
-    return csrf_exempt(wrapped)
+    return private(csrf_exempt(wrapped))
 
 
+@private
 @csrf_exempt
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
-    return _error(
-        404,
-        "not_found",
-        "No such API address. See /api/v1/openapi.json for the available ones.",
-    )
+    return error_response(request, "not_found")
 
 
 @csrf_exempt
 def index(request: HttpRequest) -> HttpResponse:
-    """/api/v1/: what is here (ninja's own root page needs its interactive docs)."""
+    """The API root: what is here (ninja's own root page needs its interactive docs)."""
     if request.method not in ("GET", "HEAD"):
-        response = _error(405, "method_not_allowed", "This address only answers GET requests.")
+        response = error_response(request, "method_not_allowed")
         response["Allow"] = "GET, HEAD"
         return response
     body = {
         "name": api.title,
         "endpoints": {
-            "interactions": "/api/v1/interactions?drugs=Zoloft,Ultram",
-            "drugs": "/api/v1/drugs?q=sertraline",
-            "openapi": "/api/v1/openapi.json",
+            "interactions": reverse("api_v1:interactions") + "?drugs=Zoloft,Ultram",
+            "drugs": reverse("api_v1:drugs") + "?q=sertraline",
+            "openapi": reverse("api_v1:openapi-json"),
         },
     }
     return HttpResponse(json.dumps(body), content_type=JSON)

@@ -15,10 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from articles.linking import guides_about_drug
+from config.http import private, public_page, read_only
+from config.ratelimits import limit
 from interactions import engine, knowledge, services
 from interactions.forms import CODES, MESSAGES, CheckForm
 
@@ -48,7 +49,9 @@ def check_url(drugs, recently_stopped=()) -> str:
     return reverse("interactions:check") + "?" + urlencode(query, safe=",")
 
 
-@require_safe
+@private
+@limit("check")
+@read_only
 def check(request: HtmxHttpRequest) -> HttpResponse:
     submitted = any(name in request.GET for name in FIELDS)
     form = CheckForm(request.GET if submitted else None)
@@ -183,14 +186,16 @@ def _suggestion(suggestion, query: str, drugs: list[str], stopped: list[str]) ->
 # --------------------------------------------------------------------------- drug pages
 
 
-@require_safe
+@read_only
+@public_page(query=["by"])
 def drug_list(request: HttpRequest) -> HttpResponse:
     by_class = request.GET.get("by") == "class"
     pages = _drug_index(knowledge.snapshot())
     return render(request, "interactions/drug_list.html", {"by_class": by_class, **pages})
 
 
-@require_safe
+@read_only
+@public_page
 def drug_detail(request: HttpRequest, slug: str) -> HttpResponse:
     drug = _drug_page(knowledge.snapshot(), slug)
     if drug is None:

@@ -8,12 +8,18 @@ from articles.models import Article, Category, Tag
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache, so cached pages never leak between tests."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (pages, rate limits, unsaved read counts)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    from articles.reads import forget_pending
+
+    for cache in caches.all():
+        cache.clear()
+    forget_pending()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
+    forget_pending()
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def test_friendly_404(client, db):
 
 
 def test_500_page_renders_without_a_request(db):
-    from config.views import server_error
+    from django.views.defaults import server_error
     from django.test import RequestFactory
 
     response = server_error(RequestFactory().get("/"))

@@ -3,16 +3,7 @@ import logging
 
 import pytest
 
-from config import caching
 from config.logs import JSONFormatter, RedactRequestFilter
-
-
-@pytest.fixture(autouse=True)
-def _fresh_generation():
-    """The page-cache generation is memoised per process; the suite clears the cache per test."""
-    caching.forget_generation()
-    yield
-    caching.forget_generation()
 
 
 @pytest.fixture

@@ -1,14 +1,14 @@
-"""The shared page cache, conditional GET and Cache-Control."""
+"""The shared page cache (config.http.public_page), conditional GET and Cache-Control."""
 
 import json
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from config import caching
 
 
 def queries_for(client, path, **headers):
@@ -72,12 +72,40 @@ def test_unpublishing_removes_a_cached_guide(client, make_guide):
     assert client.get(guide.get_absolute_url()).status_code == 404
 
 
-def test_query_strings_other_than_simple_ones_bypass_the_cache(client, make_guide):
-    guide = make_guide()
-    url = guide.get_absolute_url()
-    client.get(url + "?utm=%ff%00")
-    _, queries = queries_for(client, url + "?utm=%ff%00")
-    assert queries > 0
+def page_entries():
+    return len(caches["pages"]._cache)  # local memory in tests
+
+
+def test_unknown_query_parameters_never_reach_the_cache(client, library):
+    first = client.get("/drugs/")
+    entries = page_entries()
+    for n in range(20):
+        response, queries = queries_for(client, f"/drugs/?v={n}&utm=%ff%00")
+        assert response.status_code == 200 and queries == 0
+        assert response.content == first.content
+    assert page_entries() == entries  # ?v=N made no new entry
+
+
+def test_a_page_s_own_parameters_are_cached_apart(client, make_guide):
+    for _ in range(12):
+        make_guide()
+    page1 = client.get("/articles/").content
+    page2 = client.get("/articles/?page=2").content
+    assert page1 != page2
+    assert client.get("/articles/?page=2&x=1").content == page2
+    by_class = client.get("/drugs/?by=class").content
+    assert by_class != client.get("/drugs/").content
+
+
+def test_a_forged_host_never_poisons_a_cached_page(client, make_guide):
+    make_guide(title="Feed entry")
+    for path in ("/feed/", "/sitemap.xml"):
+        forged = client.get(path, HTTP_HOST="localhost:6666", HTTP_X_FORWARDED_PROTO="https")
+        assert forged.status_code == 200
+        for _ in range(2):
+            honest = client.get(path)
+            assert b"localhost:6666" not in honest.content, path
+            assert b"http://testserver/" in honest.content, path
 
 
 def test_htmx_partials_and_full_pages_are_cached_apart(client, library):
@@ -117,10 +145,12 @@ def test_conditional_get_on_guides(client, make_guide):
 
 def test_cache_control(client, library):
     for path in ("/", "/articles/", "/drugs/sertraline/", Article.objects.published().first().get_absolute_url()):
-        response = client.get(path)
-        assert response.headers["Cache-Control"].startswith("public, max-age="), path
+        for _ in range(2):  # rendered, then from the cache
+            response = client.get(path)
+            assert response.headers["Cache-Control"].startswith("public, max-age="), path
     for path in ("/check/", "/check/?drugs=Zoloft,Ultram", "/api/v1/interactions?drugs=Zoloft,Ultram",
-                 "/api/v1/interactions", "/api/v1/drugs?q=zol"):
+                 "/api/v1/interactions", "/api/v1/drugs?q=zol", "/api/v1/no-such-thing", "/api/v1/",
+                 "/search/?q=tramadol"):
         response = client.get(path)
         assert "no-store" in response.headers["Cache-Control"], path
         assert "private" in response.headers["Cache-Control"], path
@@ -144,26 +174,30 @@ def test_reads_are_written_in_batches(client, make_guide):
         assert guide.views == expected_after
 
 
-def test_generation_changes_when_content_changes(make_guide):
-    before = caching.generation()
-    make_guide()
-    assert caching.generation() != before
-
-
-@override_settings(PAGE_CACHE_LOCAL_ENTRIES=8, PAGE_CACHE_LOCAL_SECONDS=60, COUNTER_BATCH=20)
-def test_local_copy_saves_the_shared_cache_round_trip(client, make_guide):
-    from unittest import mock
-
-    from django.core.cache import cache
-
-    guide = make_guide(title="Local copy")
+def test_changing_content_clears_cached_pages(client, make_guide):
+    guide = make_guide()
     client.get(guide.get_absolute_url())
-    with mock.patch.object(cache, "get", side_effect=AssertionError("no round trip expected")):
-        caching.generation()  # the memo is fresh: no call either
-        response, queries = queries_for(client, guide.get_absolute_url())
-    assert response.status_code == 200 and queries == 0
-    assert b"Local copy" in response.content
-    # An edit still shows at once: the generation is part of the key.
-    guide.title = "Edited while copied"
-    guide.save()
-    assert b"Edited while copied" in client.get(guide.get_absolute_url()).content
+    assert page_entries() > 0
+    make_guide()
+    assert page_entries() == 0
+
+
+def test_private_answers_are_no_store_even_when_redirected(client, db, settings):
+    # The trailing-slash redirect still carries the medicine list in its Location.
+    response = client.get("/check?drugs=Zoloft,Ultram")
+    assert response.status_code == 301 and "drugs=Zoloft" in response.headers["Location"]
+    assert response.headers["Cache-Control"] == "private, no-store"
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/check/?drugs=Zoloft,Ultram")  # a new client reads the setting
+    assert response.status_code == 301
+    assert response.headers["Cache-Control"] == "private, no-store"
+    response = client.get("/articles/")  # a public page's redirect is not marked
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_error_answers_of_private_views_are_no_store(client, db):
+    for method in ("post", "put", "delete"):
+        for path in ("/check/?drugs=Zoloft", "/api/v1/interactions?drugs=Zoloft"):
+            response = getattr(client, method)(path)
+            assert response.status_code >= 400, (method, path)
+            assert response.headers["Cache-Control"] == "private, no-store", (method, path)

@@ -26,12 +26,14 @@ def free_port() -> int:
 
 
 def redis_cache(port: int) -> dict:
+    """Rate limits in database 0, pages in database 1, as settings.py does with REDIS_URL."""
     return {
-        "default": {
+        alias: {
             "BACKEND": "config.cache.FaultTolerantRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "LOCATION": f"redis://127.0.0.1:{port}/{number}",
             "OPTIONS": {"RETRY_AFTER_SECONDS": 0.2},
         }
+        for number, alias in enumerate(["default", "pages"])
     }
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import override_settings
 
-from config.middleware import client_ip
+from config.ratelimits import client_ip
 
 LIMITED = override_settings(RATELIMIT_ENABLED=True, RATELIMITS={"check": "3/m", "api": "3/m"})
 
@@ -83,10 +83,11 @@ def test_a_cache_outage_does_not_lock_anyone_out(client, db, visitor, settings):
     settings.RATELIMIT_ENABLED = True
     settings.RATELIMITS = {"check": "3/m", "api": "3/m"}
     settings.CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "config.cache.FaultTolerantRedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+            "LOCATION": f"redis://127.0.0.1:9/{n}",  # nothing listens on the discard port
         }
+        for n, alias in enumerate(["default", "pages"])
     }
     for _ in range(6):
         assert client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code == 200

@@ -1,4 +1,4 @@
-"""Settings read from the environment: databases, replicas, cache, gunicorn."""
+"""Settings read from the environment: database, caches, gunicorn."""
 
 import json
 import runpy
@@ -6,14 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from config.dbrouter import ReplicaRouter
-
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = (
     "import json; from django.conf import settings as s;"
     "print(json.dumps({'dbs': {k: [v['ENGINE'], v.get('OPTIONS', {}), v.get('CONN_MAX_AGE'),"
     " v.get('CONN_HEALTH_CHECKS')] for k, v in s.DATABASES.items()},"
-    " 'routers': s.DATABASE_ROUTERS, 'cache': s.CACHES['default']['BACKEND']}))"
+    " 'routers': s.DATABASE_ROUTERS, 'caches': {k: [v['BACKEND'], v.get('LOCATION')]"
+    " for k, v in s.CACHES.items()}}))"
 )
 
 
@@ -27,34 +26,27 @@ def settings_with(**env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_postgres_with_replicas_and_redis():
-    found = settings_with(
-        DATABASE_URL="postgres://u:p@primary:5432/bym",
-        DATABASE_REPLICA_URLS="postgres://u:p@replica1:5432/bym,postgres://u:p@replica2:5432/bym",
-        REDIS_URL="redis://cache:6379/0",
-    )
-    assert set(found["dbs"]) == {"default", "replica1", "replica2"}
+def test_postgres_and_redis():
+    found = settings_with(DATABASE_URL="postgres://u:p@primary:5432/bym", REDIS_URL="redis://cache:6379/2")
+    assert list(found["dbs"]) == ["default"]
     for engine, options, max_age, health_checks in found["dbs"].values():
         assert engine == "django.db.backends.postgresql"
         assert options["connect_timeout"] == 5 and "statement_timeout" in options["options"]
         assert max_age == 60 and health_checks is True  # persistent, checked before reuse
-    assert found["routers"] == ["config.dbrouter.ReplicaRouter"]
-    assert found["cache"] == "config.cache.FaultTolerantRedisCache"
+    assert found["routers"] == []  # no read replicas until reads can be routed safely
+    assert found["caches"] == {
+        "default": ["config.cache.FaultTolerantRedisCache", "redis://cache:6379/2"],
+        # Pages in the next database: clearing them (a FLUSHDB) never resets a rate limit.
+        "pages": ["config.cache.FaultTolerantRedisCache", "redis://cache:6379/3"],
+    }
 
 
 def test_development_defaults():
     found = settings_with()
     assert list(found["dbs"]) == ["default"] and found["routers"] == []
-    assert found["cache"].endswith("LocMemCache")
-
-
-def test_replica_router(monkeypatch):
-    router = ReplicaRouter()
-    monkeypatch.setattr(router, "replicas", lambda: ["replica1", "replica2"])
-    assert router.db_for_read(None) in {"replica1", "replica2"}
-    assert router.db_for_write(None) == "default"
-    assert router.allow_migrate("replica1", "articles") is False
-    assert router.allow_migrate("default", "articles") is True
+    assert set(found["caches"]) == {"default", "pages"}
+    assert all(backend.endswith("LocMemCache") for backend, _ in found["caches"].values())
+    assert found["caches"]["default"][1] != found["caches"]["pages"][1]
 
 
 def test_gunicorn_settings(monkeypatch):

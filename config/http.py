@@ -1,0 +1,110 @@
+"""The HTTP policy a view declares: who may keep its answer, and which methods it takes.
+
+    @read_only                       GET and HEAD; anything else gets the friendly 405 page
+    @public_page(query=["page"])     anyone may keep it: cached in the "pages" cache for every
+                                     visitor, and by browsers and CDNs (Cache-Control: public)
+    @private                         about one person's medicines: nobody keeps it
+
+Rate limits are declared the same way (config.ratelimits.limit).
+"""
+
+import functools
+import re
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import QueryDict
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.views.decorators.cache import cache_page
+
+PAGES = "pages"  # the cache alias for rendered public pages (settings.CACHES)
+PRIVATE = "private, no-store"
+SAFE_METHODS = ("GET", "HEAD")
+# A value a page's own parameters can take (a page number, "class"); anything else is dropped.
+_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def read_only(view):
+    """Like Django's require_safe, but a person who lands here gets a page to read."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in SAFE_METHODS:
+            response = render(request, "405.html", status=405)
+            response["Allow"] = ", ".join(SAFE_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def public_page(view=None, *, query=()):
+    """Cache a public page for every visitor in the "pages" cache (Django's cache_page).
+
+    Only the parameters named in `query`, with plain values, reach the view and the cache
+    key; any other parameter is ignored, so `?utm=…` or `?v=N` never makes a new entry.
+    The key is Django's: the full address (scheme and host included, so a forged Host
+    header gets its own entry and never poisons another's) plus the request headers the
+    response varies on. Entries are dropped when content changes (clear_pages) and keyed
+    by the release (settings.CACHES["pages"]["KEY_PREFIX"]).
+    """
+    if view is None:
+        return functools.partial(public_page, query=query)
+    allowed = frozenset(query)
+
+    @functools.wraps(view)
+    def rendered(request, *args, **kwargs):
+        request.page_cache = "miss"  # logged by config.middleware.RequestLogMiddleware
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        return response
+
+    cached = cache_page(settings.PAGE_CACHE_SECONDS, cache=PAGES)(rendered)
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        kept = [
+            (name, value)
+            for name, value in sorted(request.GET.items())
+            if name in allowed and _PLAIN_VALUE.match(value)
+        ]
+        request.META["QUERY_STRING"] = urlencode(kept)
+        request.GET = QueryDict(request.META["QUERY_STRING"])
+        request.page_cache = "hit"
+        return cached(request, *args, **kwargs)
+
+    return wrapped
+
+
+def private(view):
+    """An answer about someone's medicines: no browser, proxy or cache may keep it.
+
+    The mark is also read by config.middleware.PrivateAnswersMiddleware, which keeps
+    `no-store` on every answer for this view's address, errors and redirects included.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = PRIVATE
+        return response
+
+    wrapped.private = True
+    return wrapped
+
+
+def clear_pages(sender, **kwargs):
+    """A guide, topic, tag or knowledge row changed: every cached page may show it."""
+    if sender._meta.app_label in ("articles", "interactions"):
+        caches[PAGES].clear()
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(clear_pages, dispatch_uid="clear-pages-save")
+    post_delete.connect(clear_pages, dispatch_uid="clear-pages-delete")
+    m2m_changed.connect(clear_pages, dispatch_uid="clear-pages-m2m")
