@@ -55,8 +55,11 @@ FORM_WORDS = frozenset(
     hcl hydrochloride sodium potassium sulfate sulphate tartrate bitartrate mesylate maleate
     citrate succinate besylate fumarate hydrobromide phosphate acetate
     generic brand dose doses daily once twice a day at night bedtime as needed prn mg mcg
+    x times per every week weekly morning evening hour hours hrs bid tid qid qd qhs hs po
     """.split()
 )
+# Words around a list ("I take zoloft and tramadol"): skipped unless part of a known name.
+FILLER_WORDS = frozenset("i im take takes taking took also my both together the of for to".split())
 UNIT = (
     r"(?:mg/5\s?ml|mg/ml|mcg/hr|mcg/h|milligrams?|micrograms?|grams?|units?"
     r"|mcg|µg|ug|mg|gm|ml|iu|meq|g|l|%)"
@@ -345,6 +348,9 @@ class Resolver:
                 i += 1
                 continue
             found = self._longest_name(tokens, i)
+            if found is None and token.text in FILLER_WORDS:
+                i += 1
+                continue
             if found is not None:
                 end, target = found
                 pieces.append(_Piece(i, end - 1, target))
@@ -384,7 +390,7 @@ class Resolver:
         """Whether token i carries on a run of words that start no known name."""
         token = tokens[i]
         return (
-            token.kind == "word" and token.text not in FORM_WORDS
+            token.kind == "word" and token.text not in FORM_WORDS | FILLER_WORDS
             and self._longest_name(tokens, i) is None
         )  # fmt: skip
 

@@ -109,6 +109,14 @@ def read(resolver, text):
         ("Tylenol #2 and zoloft",
          [("Tylenol #2", None, "unknown"), ("zoloft", "Zoloft", ("sertraline",))]),
         ("---", [("---", None, "unknown")]),
+        # words around a list are not medicines; dose words stay with their medicine
+        ("I take zoloft and tramadol",
+         [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))]),
+        ("xanax 0.5mg 2x daily, tramadol 50mg every 6 hours",
+         [("xanax 0.5mg 2x daily", "Xanax", ("alprazolam",)),
+          ("tramadol 50mg every 6 hours", "tramadol", ("tramadol",))]),
+        ("zoloft for anxiety",
+         [("zoloft", "Zoloft", ("sertraline",)), ("anxiety", None, "unknown")]),
         (" , ;\n", []),
     ],
 )
@@ -410,3 +418,30 @@ def test_a_bad_dose_rule_is_a_data_error(mini_data, rule, problem):
     with pytest.raises(knowledge.KnowledgeError, match="dose_reads_as") as error:
         knowledge.load(_with_dose_rule(mini_data, rule))
     assert problem in str(error.value)
+
+
+def test_every_known_name_typed_alone_reads_as_itself(resolver, snap):
+    """An exact name is never split, joined, re-read by spelling or taken for another."""
+    names = {}
+    for ingredient in snap.ingredients.values():
+        for name in (ingredient.name, *ingredient.synonyms):
+            names[name] = ("generic", (ingredient.slug,))
+    for product in snap.products:
+        for name in (product.name, *product.synonyms):
+            names[name] = (product.kind, product.ingredients)
+    for item in snap.not_covered:
+        for name in (item.name, *item.synonyms):
+            names[name] = ("not_covered", ())
+    wrong = []
+    for name, (kind, ingredients) in names.items():
+        items = resolver.parse(name)
+        item = items[0] if len(items) == 1 else None
+        if kind == "not_covered":
+            ok = isinstance(item, Unresolved) and item.reason == "not_covered"
+        else:
+            ok = isinstance(item, Resolved) and item.match == "exact" and (
+                item.ingredients == ingredients)
+        if not ok:
+            wrong.append((name, items))
+    assert len(names) > 800
+    assert not wrong, wrong[:5]
