@@ -20,6 +20,8 @@ MECHANISMS = {
     "qt-prolongation", "cyp2d6-inhibition", "cyp3a4-inhibition", "cyp3a4-induction",
     "opioid-blockade", "opioid-withdrawal", "bleeding", "lithium-levels", "liver-damage",
     "duplicate-therapy", "duplicate-ingredient", "lowered-tolerance",
+    "pgp-inhibition", "pgp-induction", "enzyme-induction", "lithium-neurotoxicity",
+    "alcohol-reaction", "reduced-effect", "stimulant-stacking", "dopamine-blockade",
 }
 REQUIRED_SECTIONS = ["What to do", "Warning signs", "Questions to ask your doctor or pharmacist"]
 EMERGENCY_SECTION = "Get emergency help if…"

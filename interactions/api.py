@@ -114,11 +114,26 @@ class FindingOut(Schema):
     medicines: list[str] | None = Field(None, description="The entered medicines involved.")
 
 
+class AdviceOut(Schema):
+    id: str = Field(examples=["maoi-food"])
+    ingredients: list[str] = Field(description="The listed ingredients the note is about.")
+    title: str
+    text: str
+    url: str = Field(examples=["/articles/maois-strictest-interactions/"])
+    link_text: str
+    references: list[ReferenceOut] = Field(min_length=1)
+
+
 class InteractionsOut(Schema):
     resolved: list[ResolvedOut]
     unresolved: list[UnresolvedOut]
     findings: list[FindingOut] = Field(description="Worst first.")
     highest_severity: Literal["contraindicated", "major", "moderate", "minor", "none"]
+    advice: list[AdviceOut] = Field(
+        default_factory=list,
+        description="Notes shown whenever a listed medicine needs them, whatever it is taken "
+        "with: for example foods to avoid with an MAOI.",
+    )
     coverage_note: str
     data_version: str
     read_as: str = Field(

@@ -154,7 +154,7 @@ def _merge(snap: Snapshot, matches: list[_Match], stopped: tuple[str, ...] = ())
         if texts.emergency:
             emergencies.append(_fill(texts.emergency, values))
         mechanisms.extend(match.rule.mechanisms)
-        refs.extend(match.rule.references)
+        refs.extend(_fitting_references(snap, match))
 
     slugs = tuple(sorted({m.a for m in matches} | {m.b for m in matches}))
     summary = " ".join(dict.fromkeys(summaries))
@@ -174,10 +174,66 @@ def _merge(snap: Snapshot, matches: list[_Match], stopped: tuple[str, ...] = ())
         what_to_do=tuple(dict.fromkeys(steps)),
         warning_signs=tuple(dict.fromkeys(signs)),
         emergency=" ".join(dict.fromkeys(emergencies)),
-        references=tuple(snap.references[r] for r in dict.fromkeys(refs)),
+        references=_unique_by_url(refs),
         rule_ids=tuple(m.rule.id for m in matches),
         stopped=stopped,
     )
+
+
+def _unique_by_url(refs: list[Reference]) -> tuple[Reference, ...]:
+    seen: dict[str, Reference] = {}
+    for ref in refs:
+        seen.setdefault(ref.url, ref)
+    return tuple(seen.values())
+
+
+DAILYMED = "https://dailymed.nlm.nih.gov/"
+
+
+_PUBLISHERS = {
+    "nida.nih.gov": "National Institute on Drug Abuse (NIDA)",
+    "www.fda.gov": "U.S. Food and Drug Administration",
+    "www.niaaa.nih.gov": "National Institute on Alcohol Abuse and Alcoholism (NIAAA)",
+    "www.nccih.nih.gov": "National Center for Complementary and Integrative Health (NCCIH)",
+    "pubmed.ncbi.nlm.nih.gov": "PubMed, U.S. National Library of Medicine",
+}
+
+
+def own_label(ingredient: Ingredient) -> Reference | None:
+    """The ingredient's own label (or, for a street drug or supplement, the reviewed public
+    health page in its `label` field) as a source about that ingredient."""
+    if ingredient.label.startswith(DAILYMED):
+        title, publisher = f"{capitalise(ingredient.name)} drug label", (
+            "DailyMed, U.S. National Library of Medicine")
+    else:
+        host = ingredient.label.split("/")[2]
+        publisher = _PUBLISHERS.get(host)
+        if publisher is None:
+            return None
+        title = f"{capitalise(ingredient.name)}: facts and risks"
+    return Reference(
+        id=f"label:{ingredient.slug}",
+        title=title,
+        publisher=publisher,
+        year=None,
+        url=ingredient.label,
+        about=frozenset({ingredient.slug}),
+    )
+
+
+def _fitting_references(snap: Snapshot, match: _Match) -> list[Reference]:
+    """The rule's sources that are about this pair: one of its two ingredients, their
+    classes, or the rule's mechanism (see `about` in references.yaml). A rule may cite
+    several example labels; each pair keeps only those about its own medicines. With
+    `cite_labels`, the two ingredients' own labels are added. If nothing fits, all the
+    rule's sources are kept (tests/interactions/test_sources_fit.py fails on such a rule)."""
+    a, b = snap.ingredients[match.a], snap.ingredients[match.b]
+    topics = {a.slug, b.slug} | a.classes | b.classes | set(match.rule.mechanisms)
+    cited = [snap.references[r] for r in match.rule.references]
+    fitting = [ref for ref in cited if ref.fits(topics)]
+    if match.rule.cite_labels:
+        fitting += [label for label in (own_label(a), own_label(b)) if label is not None]
+    return fitting or cited
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +415,44 @@ def _cumulative_findings(
             )
         )
     return findings
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceNote:
+    id: str
+    ingredients: tuple[str, ...]  # the listed ingredients it is about
+    title: str
+    text: str
+    link: str
+    link_text: str
+    references: tuple[Reference, ...]
+
+
+def advice(snap: Snapshot, slugs: Sequence[str]) -> list[AdviceNote]:
+    """Notes shown whenever a matching medicine is listed (taken now or stopped recently),
+    whatever it is taken with: high-tyramine foods with an MAOI."""
+    notes = []
+    for item in snap.advice:
+        matching = [
+            s for s in dict.fromkeys(slugs)
+            if s in snap.ingredients and any(sel.matches(snap.ingredients[s]) for sel in item.match)
+        ]  # fmt: skip
+        if not matching:
+            continue
+        names = join_names([snap.ingredients[s].name for s in matching])
+        values = {"names": names}
+        notes.append(
+            AdviceNote(
+                id=item.id,
+                ingredients=tuple(matching),
+                title=_fill(item.title, values),
+                text=capitalise(_fill(item.text, values)),
+                link=item.link,
+                link_text=item.link_text,
+                references=tuple(snap.references[r] for r in item.references),
+            )
+        )
+    return notes
 
 
 _KIND_ORDER = {"pair": 0, "duplicate-ingredient": 1, "cumulative": 2}

@@ -50,6 +50,14 @@ MECHANISMS = (
     "duplicate-therapy",
     "duplicate-ingredient",
     "lowered-tolerance",
+    "pgp-inhibition",
+    "pgp-induction",
+    "enzyme-induction",
+    "lithium-neurotoxicity",
+    "alcohol-reaction",
+    "reduced-effect",
+    "stimulant-stacking",
+    "dopamine-blockade",
 )
 
 CLASSES = (
@@ -79,9 +87,22 @@ PROPERTIES: dict[str, frozenset] = {
     "cyp3a4_inhibitor": frozenset({"strong", "moderate"}),
     "cyp3a4_inducer": frozenset({"strong", "moderate"}),
     "cyp3a4_substrate": frozenset({True}),
+    # What the substrate's own label says with a strong / moderate CYP3A4 inhibitor, where it
+    # says more than the default rules (lemborexant: avoid even with moderate inhibitors).
+    "cyp3a4_with_strong": frozenset({"contraindicated", "major"}),
+    "cyp3a4_with_moderate": frozenset({"major", "moderate"}),
+    "pgp_substrate": frozenset({True}),
+    "pgp_inhibitor": frozenset({True}),
+    "pgp_inducer": frozenset({True}),
+    "lowered_by_inducers": frozenset({True}),
+    "lithium_neurotoxic": frozenset({True}),
+    "disulfiram_like": frozenset({True}),
     "bleeding": frozenset({"serotonergic", "nsaid", "antiplatelet", "anticoagulant"}),
     "raises_lithium": frozenset({True}),
     "hepatotoxic": frozenset({True}),
+    "dopamine_blocker": frozenset({True}),
+    "dopaminergic": frozenset({True}),
+    "five_ht3_blocker": frozenset({True}),
 }
 # Properties that may hold several values at once (aspirin: nsaid and antiplatelet).
 MULTI_VALUED = frozenset({"bleeding", "opioid"})
@@ -125,6 +146,12 @@ class Reference:
     year: int | None
     url: str
     authors: str = ""
+    # What the source is about: ingredient slugs, classes or mechanisms. A pair finding keeps
+    # only the sources about one of its medicines, their classes or the rule's mechanisms.
+    about: frozenset[str] = frozenset()
+
+    def fits(self, topics: frozenset[str] | set[str]) -> bool:
+        return not self.about or bool(self.about & topics)
 
     def as_json(self) -> dict:
         data = {"title": self.title, "url": self.url, "publisher": self.publisher}
@@ -212,6 +239,10 @@ class Selector:
                     return False
             else:
                 have = ingredient.properties.get(key)
+                if "none" in wanted:  # the property is absent
+                    if have:
+                        return False
+                    continue
                 if not have:
                     return False
                 if "any" not in wanted and not (have & wanted):
@@ -247,6 +278,10 @@ class Rule:
     same_class: frozenset[str] = frozenset()  # duplicate-therapy rules: both share one of these
     order: int = 0
     class_words: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # Also cite the drug label of each of the pair's two ingredients (their `label`, when it
+    # is a DailyMed label): for rules whose warning every such label carries (CNS
+    # depressants, seizure threshold, same-class duplicates...).
+    cite_labels: bool = False
 
     def side_matches(self, side: tuple[Selector, ...], ingredient: Ingredient, stopped: bool):
         if stopped and not ingredient.washout_days and not any(s.wants_stopped for s in side):
@@ -286,6 +321,21 @@ class CumulativeRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Advice:
+    """A short note shown whenever a matching medicine is on the list, whatever it is taken
+    with (high-tyramine foods with an MAOI). Not a finding: it has no severity."""
+
+    id: str
+    match: tuple[Selector, ...]
+    title: str
+    text: str  # {names}: the matching medicines
+    link: str  # a site path (/articles/...) or an https:// URL
+    link_text: str
+    references: tuple[str, ...]
+    order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     version: str
     ingredients: Mapping[str, Ingredient]
@@ -298,6 +348,7 @@ class Snapshot:
     cumulative_rules: tuple[CumulativeRule, ...]
     exempt: tuple[Selector, ...]
     coverage: Mapping[str, Any]
+    advice: tuple[Advice, ...] = ()
     # Precomputed by the engine on first use (pair -> finding); see engine.pair_table.
     cache: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
 
@@ -480,8 +531,10 @@ def _validate_selector(c: _Checker, raw, entry, field_name) -> tuple[Selector, .
                     if not isinstance(v, str) or not SLUG_RE.match(v):
                         c.fail(entry, f"{field_name}.{key}", f"not a slug: {v!r}")
             else:
+                if "none" in values and len(values) > 1:
+                    c.fail(entry, f"{field_name}.{key}", "none stands alone")
                 for v in values:
-                    if v != "any" and v not in PROPERTIES[key]:
+                    if v not in ("any", "none") and v not in PROPERTIES[key]:
                         c.fail(entry, f"{field_name}.{key}", f"unknown value {v!r}")
             conditions.append((key, frozenset(values)))
         selectors.append(Selector(tuple(conditions)))
@@ -527,7 +580,7 @@ def _validate_common(c: _Checker, raw, entry, references, placeholders):
 
 PAIR_RULE_FIELDS = {"id", "match", "severity", "mechanisms", "title", "summary", "what_to_do",
                     "warning_signs", "emergency", "references", "replaces", "note",
-                    "class_words"}  # fmt: skip
+                    "class_words", "cite_labels"}  # fmt: skip
 DUPLICATE_RULE_FIELDS = {"id", "match", "severity", "mechanisms", "title", "summary",
                          "what_to_do", "warning_signs", "emergency", "references", "note"}  # fmt: skip
 CUMULATIVE_RULE_FIELDS = {"id", "group", "members", "min_count", "requires", "severity",
@@ -537,7 +590,9 @@ CUMULATIVE_RULE_FIELDS = {"id", "group", "members", "min_count", "requires", "se
 
 def _validate_rules(c: _Checker, data, references):
     data = c.mapping(data or {}, None)
-    c.unknown_keys(data, {"rules", "duplicates", "cumulative", "exempt", "coverage"}, None)
+    c.unknown_keys(
+        data, {"rules", "duplicates", "cumulative", "exempt", "coverage", "advice"}, None
+    )
     rules, duplicates, cumulative = [], [], []
     seen: set[str] = set()
 
@@ -579,9 +634,12 @@ def _validate_rules(c: _Checker, data, references):
         for key, words in class_words.items():
             if key not in same_class or not isinstance(words, str):
                 c.fail(entry, "class_words", f"{key!r}: must be a class of same_class with a text")
+        cite_labels = raw.get("cite_labels", False)
+        if not isinstance(cite_labels, bool):
+            c.fail(entry, "cite_labels", "must be true or false")
         rules.append(
             Rule(rid, side_a, side_b, severity, mechanisms, texts, refs, replaces, same_class,
-                 index, class_words)  # fmt: skip
+                 index, class_words, cite_labels)  # fmt: skip
         )
 
     for index, raw in enumerate(data.get("duplicates") or []):
@@ -627,7 +685,48 @@ def _validate_rules(c: _Checker, data, references):
                 c.fail(f"'{rule.id}'", "replaces", f"unknown rule id {replaced!r}")
     exempt = _validate_selector(c, data["exempt"], "exempt", "exempt") if data.get("exempt") else ()
     coverage = c.mapping(data.get("coverage") or {}, "coverage")
-    return tuple(rules), tuple(duplicates), tuple(cumulative), exempt, coverage
+    advice = _validate_advice(c, data.get("advice") or [], references, seen)
+    return tuple(rules), tuple(duplicates), tuple(cumulative), exempt, coverage, advice
+
+
+ADVICE_FIELDS = {"id", "match", "title", "text", "link", "link_text", "references", "note"}
+
+
+def _validate_advice(c: _Checker, data, references, seen: set[str]) -> tuple[Advice, ...]:
+    if not isinstance(data, list):
+        c.fail("advice", None, "expected a list of entries")
+    advice = []
+    for index, raw in enumerate(data):
+        raw = c.mapping(raw, f"advice #{index + 1}")
+        rid = raw.get("id")
+        if not isinstance(rid, str) or not SLUG_RE.match(rid):
+            c.fail(f"advice #{index + 1}", "id", f"must be a slug, got {rid!r}")
+        entry = f"'{rid}'"
+        if rid in seen:
+            c.fail(entry, "id", "is used twice")
+        seen.add(rid)
+        c.unknown_keys(raw, ADVICE_FIELDS, entry)
+        match = _validate_selector(c, raw.get("match"), entry, "match")
+        title, text = c.text(raw, "title", entry), c.text(raw, "text", entry)
+        for field_name, value in (("title", title), ("text", text)):
+            for placeholder in PLACEHOLDER_RE.findall(value):
+                if placeholder != "names":
+                    c.fail(entry, field_name, f"unknown placeholder {{{placeholder}}}")
+            if re.search(r"\bsafe(ly|ty)?\b", value, re.IGNORECASE):
+                c.fail(entry, field_name, 'must not use the word "safe"')
+        link = raw.get("link")
+        if not isinstance(link, str) or not (link.startswith("/") or link.startswith("https://")):
+            c.fail(entry, "link", "must be a site path (/articles/...) or an https:// URL")
+        refs = raw.get("references")
+        if not isinstance(refs, list) or not refs:
+            c.fail(entry, "references", "is required: at least one reference id")
+        for ref in refs:
+            if ref not in references:
+                c.fail(entry, "references", f"unknown reference id {ref!r} (see references.yaml)")
+        advice.append(
+            Advice(rid, match, title, text, link, c.text(raw, "link_text", entry), tuple(refs), index)
+        )
+    return tuple(advice)
 
 
 def _validate_references(c: _Checker, data) -> dict[str, Reference]:
@@ -641,7 +740,12 @@ def _validate_references(c: _Checker, data) -> dict[str, Reference]:
         entry = f"'{rid}'"
         if rid in references:
             c.fail(entry, "id", "is used twice")
-        c.unknown_keys(raw, {"id", "title", "publisher", "year", "url", "authors", "note"}, entry)
+        c.unknown_keys(
+            raw, {"id", "title", "publisher", "year", "url", "authors", "note", "about"}, entry
+        )
+        about = raw.get("about") or []
+        if not isinstance(about, list) or not all(isinstance(t, str) for t in about):
+            c.fail(entry, "about", "must be a list of ingredient slugs, classes or mechanisms")
         year = raw.get("year")
         if year is not None and (not isinstance(year, int) or not 1900 < year < 2100):
             c.fail(entry, "year", f"must be a year, got {year!r}")
@@ -652,8 +756,20 @@ def _validate_references(c: _Checker, data) -> dict[str, Reference]:
             year=year,
             url=c.https_url(raw.get("url"), entry, "url"),
             authors=c.text(raw, "authors", entry, required=False),
+            about=frozenset(about),
         )
     return references
+
+
+def _check_reference_topics(file: str, references, ingredients) -> None:
+    """Every `about` topic names an ingredient, a class or a mechanism."""
+    known = set(ingredients) | set(CLASSES) | set(MECHANISMS)
+    for ref in references.values():
+        for topic in sorted(ref.about - known):
+            raise KnowledgeError(
+                file, f"'{ref.id}'", "about",
+                f"unknown topic {topic!r}: use an ingredient slug, a class or a mechanism",
+            )
 
 
 def _validate_products(c: _Checker, data, ingredients) -> tuple[Product, ...]:
@@ -788,8 +904,11 @@ def load(data_dir: Path = DATA_DIR) -> Snapshot:
     file, data = read("not_covered.yaml")
     not_covered = _validate_not_covered(_Checker(file), data)
     file, data = read("rules.yaml")
-    rules, duplicates, cumulative, exempt, coverage = _validate_rules(_Checker(file), data, references)
+    rules, duplicates, cumulative, exempt, coverage, advice = _validate_rules(
+        _Checker(file), data, references
+    )
 
+    _check_reference_topics(ref_file, references, ingredients)
     _check_names_unique(ingredients, products, not_covered)
     return Snapshot(
         version=version,
@@ -803,6 +922,7 @@ def load(data_dir: Path = DATA_DIR) -> Snapshot:
         cumulative_rules=cumulative,
         exempt=exempt,
         coverage=coverage,
+        advice=advice,
     )
 
 

@@ -138,6 +138,19 @@ def finding_json(snap, finding: engine.Finding, guide_index=None, medicines=None
     return data
 
 
+def advice_json(note: engine.AdviceNote) -> dict:
+    """A note shown whenever a matching medicine is listed (MAOIs and food)."""
+    return {
+        "id": note.id,
+        "ingredients": list(note.ingredients),
+        "title": note.title,
+        "text": note.text,
+        "url": note.link,
+        "link_text": note.link_text,
+        "references": [ref.as_json() for ref in note.references],
+    }
+
+
 def _read_label(snap, item: Resolved | Unresolved) -> str:
     """One medicine as we read it: "fluoxetine (Prozac)", "Percocet (oxycodone +
     acetaminophen)", "metformin (not checked)", "‘xyzzy’ (not found)"."""
@@ -209,6 +222,10 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> dict:
         "unresolved": unresolved,
         "findings": findings_json,
         "highest_severity": findings[0].severity if findings else "none",
+        "advice": [
+            advice_json(note)
+            for note in engine.advice(snap, [s for m in current + stopped for s in m.ingredients])
+        ],
         "coverage_note": coverage_note(snap),
         "data_version": snap.version,
         "read_as": read_as(snap, read[False], read[True]),

@@ -66,7 +66,7 @@ SEVERITY_RANK = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
         ("fluoxetine", "codeine", "moderate", "cyp2d6-inhibition"),
         ("paroxetine", "tramadol", "major", "cyp2d6-inhibition"),  # worst of the pair: serotonin
         ("paroxetine", "hydrocodone", "moderate", "cyp2d6-inhibition"),
-        ("sertraline", "codeine", "minor", "cyp2d6-inhibition"),
+        ("sertraline", "codeine", "moderate", "cyp2d6-inhibition"),  # moderate CYP2D6 inhibitor: use with care
         ("bupropion", "dextromethorphan", "moderate", "cyp2d6-inhibition"),
         # CYP3A4
         ("clarithromycin", "fentanyl", "major", "cyp3a4-inhibition"),
@@ -106,6 +106,40 @@ SEVERITY_RANK = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
         ("sertraline", "fluoxetine", "major", "duplicate-therapy"),
         ("alprazolam", "lorazepam", "major", "duplicate-therapy"),
         ("sumatriptan", "rizatriptan", "contraindicated", "duplicate-therapy"),
+        # KB-PD (issue 9, 16): stimulants with opioids, stimulant stacking
+        ("fentanyl", "cocaine", "major", "cns-depression"),
+        ("heroin", "cocaine", "major", "cns-depression"),
+        ("heroin", "methamphetamine", "major", "cns-depression"),
+        ("oxycodone", "amphetamine", "major", "cns-depression"),
+        ("kratom", "methylphenidate", "major", "cns-depression"),
+        ("cocaine", "methamphetamine", "moderate", "stimulant-stacking"),
+        ("amphetamine", "methylphenidate", "moderate", "stimulant-stacking"),
+        ("bupropion", "pseudoephedrine", "moderate", "stimulant-stacking"),
+        ("methylphenidate", "phenylephrine", "moderate", "stimulant-stacking"),
+        ("pseudoephedrine", "phenylephrine", "moderate", "stimulant-stacking"),
+        ("bupropion", "methylphenidate", "moderate", "seizure-threshold"),
+        # bupropion's seizure partners (bupropion label)
+        ("bupropion", "quetiapine", "moderate", "seizure-threshold"),
+        ("bupropion", "prochlorperazine", "moderate", "seizure-threshold"),
+        ("bupropion", "mirtazapine", "moderate", "seizure-threshold"),
+        ("bupropion", "cocaine", "moderate", "seizure-threshold"),
+        # dopamine blockers (Reglan label; rasagiline/safinamide labels)
+        ("metoclopramide", "quetiapine", "major", "dopamine-blockade"),
+        ("metoclopramide", "prochlorperazine", "major", "dopamine-blockade"),
+        ("metoclopramide", "promethazine", "major", "dopamine-blockade"),
+        ("metoclopramide", "amoxapine", "major", "dopamine-blockade"),
+        ("quetiapine", "selegiline", "moderate", "dopamine-blockade"),
+        ("quetiapine", "rasagiline", "moderate", "dopamine-blockade"),
+        ("prochlorperazine", "safinamide", "moderate", "dopamine-blockade"),
+        # QT partners
+        ("promethazine", "methadone", "moderate", "qt-prolongation"),
+        ("promethazine", "ondansetron", "moderate", "qt-prolongation"),
+        # over-call corrected: a 5-HT3 blocker with an MAO-B inhibitor is not serious
+        ("rasagiline", "ondansetron", "moderate", "serotonin-toxicity"),
+        ("selegiline", "granisetron", "moderate", "serotonin-toxicity"),
+        ("safinamide", "ondansetron", "moderate", "serotonin-toxicity"),
+        # alcohol with dextromethorphan (ANSM: avoid; NIAAA)
+        ("alcohol", "dextromethorphan", "moderate", "cns-depression"),
     ],
 )
 def test_pair_finding(pair, a, b, severity, mechanism):
@@ -129,12 +163,8 @@ def test_pair_finding(pair, a, b, severity, mechanism):
         ("naloxone", "buprenorphine"),
         ("naltrexone", "dextromethorphan"),  # not an opioid in this model
         ("acetaminophen", "ibuprofen"),
-        ("oxycodone", "sertraline"),  # Gillman 2005: no serotonergic action
-        ("morphine", "sertraline"),
-        ("hydromorphone", "fluoxetine"),
-        ("buprenorphine", "sertraline"),
-        ("heroin", "sertraline"),
-        ("zolpidem", "sertraline"),  # the seed page's error: zolpidem is not serotonergic
+        # Moved to test_label_class_warnings_are_low_risk_not_silent (issue 9, CLINICAL.md
+        # rewrite): SSRI + any opioid, SSRI + zolpidem are now "Low risk", never silent.
         ("guaifenesin", "sertraline"),
     ],
 )
@@ -198,3 +228,73 @@ def test_ingredients_of_one_product_are_not_paired_with_each_other(findings):
     assert findings(["bupropion", "dextromethorphan"]) == []
     # ...but the same pair from two medicines is a finding.
     assert findings(["bupropion"], ["dextromethorphan"])
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "mechanism", "title"),
+    [
+        ("oxycodone", "sertraline", "serotonin-toxicity", "Serotonin warning on opioid labels"),
+        ("morphine", "sertraline", "serotonin-toxicity", "Serotonin warning on opioid labels"),
+        ("hydromorphone", "fluoxetine", "serotonin-toxicity", "Serotonin warning on opioid labels"),
+        ("buprenorphine", "sertraline", "serotonin-toxicity", "Serotonin warning on opioid labels"),
+        ("heroin", "sertraline", "serotonin-toxicity", "Serotonin warning on opioid labels"),
+        ("hydrocodone", "escitalopram", "serotonin-toxicity", "Serotonin warning on opioid labels"),
+        ("codeine", "venlafaxine", "serotonin-toxicity", "Serotonin warning on opioid labels"),
+        ("zolpidem", "sertraline", "cns-depression", "More zolpidem in the blood"),
+        ("zolpidem", "escitalopram", "cns-depression", "Extra drowsiness"),
+        ("alprazolam", "sertraline", "cns-depression", "Extra drowsiness"),
+        ("gabapentin", "duloxetine", "cns-depression", "Extra drowsiness"),
+        ("alcohol", "fluoxetine", "cns-depression", "Extra drowsiness with alcohol"),
+    ],
+)
+def test_label_class_warnings_are_low_risk_not_silent(pair, a, b, mechanism, title):
+    # Issue 9 example 4 and CLINICAL.md: at least "Low risk", saying why.
+    finding = pair(a, b)
+    assert finding is not None, f"{a} + {b}: silent"
+    assert finding.severity == "minor"
+    assert mechanism in finding.mechanisms
+    assert finding.title == title
+
+
+def test_the_opioid_label_warning_says_why_the_risk_is_lower(pair):
+    finding = pair("oxycodone", "sertraline")
+    assert "not one of the opioids known to raise serotonin" in finding.summary
+    assert "2016" in finding.summary
+    assert finding.warning_signs and "911" in finding.emergency
+    assert {"fda-opioids-serotonin-2016", "gillman-2005"} <= {r.id for r in finding.references}
+
+
+def test_higher_rules_still_win_over_the_opioid_label_warning(pair):
+    assert pair("sertraline", "tramadol").severity == "major"
+    assert pair("sertraline", "methadone").severity == "major"
+    assert pair("sertraline", "fentanyl").severity == "moderate"
+    assert "serotonin-opioid-label" not in pair("sertraline", "fentanyl").rule_ids
+    assert pair("fluvoxamine", "oxycodone").severity in ("moderate", "major")
+
+
+def test_the_mao_b_over_call_is_no_longer_serious(pair):
+    for maob in ("selegiline", "rasagiline", "safinamide"):
+        for blocker in ("ondansetron", "granisetron"):
+            finding = pair(maob, blocker)
+            assert finding.severity == "moderate", (maob, blocker, finding.severity)
+            assert "serotonin-maoi-weak" not in finding.rule_ids
+    # the nonselective MAOIs keep the stronger answer
+    assert pair("phenelzine", "ondansetron").severity == "major"
+
+
+def test_street_advice_meets_people_where_they_are(pair):
+    finding = pair("heroin", "cocaine")
+    steps = " ".join(finding.what_to_do)
+    for words in ("Never use alone", "naloxone", "fentanyl test strips", "small amount"):
+        assert words in steps, words
+    assert "wears off" in finding.summary
+    assert "911" in finding.emergency and "naloxone" in finding.emergency
+    prescribed = pair("oxycodone", "amphetamine")
+    assert "doctor" in " ".join(prescribed.what_to_do)
+    assert "test strips" not in " ".join(prescribed.what_to_do)
+
+
+def test_metoclopramide_with_a_dopamine_blocker_never_says_stop_now(pair):
+    finding = pair("metoclopramide", "quetiapine")
+    assert "do not stop on your own" in " ".join(finding.what_to_do)
+    assert "911" in finding.emergency

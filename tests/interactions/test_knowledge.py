@@ -166,3 +166,113 @@ def test_real_knowledge_base_loads_into_the_database():
     call_command("load_knowledge", stdout=open(os.devnull, "w"))
     assert models.Ingredient.objects.count() >= 120
     assert models.Ingredient.objects.get(slug="sertraline").classes.filter(slug="ssri").exists()
+
+
+# --------------------------------------------------------------------------- KB-PD additions
+
+
+def test_reference_about_topics_must_be_known(mini_data):
+    path = mini_data / "references.yaml"
+    path.write_text(path.read_text() + "    about: [alpha, ssri, serotonin-toxicity]\n")
+    assert knowledge.load(mini_data).references["label-a"].about == {
+        "alpha", "ssri", "serotonin-toxicity"}
+    path.write_text(path.read_text().replace("serotonin-toxicity]", "no-such-topic]"))
+    with pytest.raises(knowledge.KnowledgeError) as error:
+        knowledge.load(mini_data)
+    assert "references.yaml, entry 'label-a', field 'about': unknown topic 'no-such-topic'" in str(error.value)
+
+
+def test_engine_keeps_only_the_references_about_the_pair(mini_data):
+    write_data(mini_data, "references.yaml", """
+        references:
+          - id: label-a
+            title: A label
+            publisher: DailyMed
+            url: https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=a
+            about: [alpha]
+          - id: label-g
+            title: G label
+            publisher: DailyMed
+            url: https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=g
+            about: [gamma]
+          - id: review
+            title: A review
+            publisher: A journal
+            url: https://doi.org/10.1/x
+            about: [cns-depression]
+        """)
+    path = mini_data / "rules.yaml"
+    path.write_text(path.read_text().replace(
+        "warning_signs: [Very sleepy]\n    references: [label-a]\nduplicates",
+        "warning_signs: [Very sleepy]\n    references: [label-a, label-g, review]\nduplicates"))
+    snap = knowledge.load(mini_data)
+    # beta + gamma: gamma's label and the mechanism review; not alpha's label
+    assert [r.id for r in engine.pair_finding(snap, "beta", "gamma").references] == ["label-g", "review"]
+
+
+def test_a_property_can_be_required_absent_with_none(mini_data):
+    path = mini_data / "rules.yaml"
+    path.write_text(path.read_text().replace(
+        "      a: {cns_depressant: strong}\n      b: {cns_depressant: strong}",
+        "      a: {cns_depressant: strong}\n      b: {cns_depressant: strong, serotonergic: none}"))
+    snap = knowledge.load(mini_data)
+    sleepy = [f for f in [engine.pair_finding(snap, "beta", "gamma")] if f and "sleepy" in f.rule_ids]
+    assert sleepy  # gamma is not serotonergic: matches side b
+    assert engine.pair_finding(snap, "gamma", "gamma") is None
+    # beta is serotonergic: with gamma on side a only
+    rule = next(r for r in snap.rules if r.id == "sleepy")
+    assert not rule.side_matches(rule.side_b, snap.ingredients["beta"], False)
+    assert rule.side_matches(rule.side_b, snap.ingredients["gamma"], False)
+    path.write_text(path.read_text().replace("serotonergic: none}", "serotonergic: [none, weak]}"))
+    with pytest.raises(knowledge.KnowledgeError, match="none stands alone"):
+        knowledge.load(mini_data)
+
+
+ADVICE = """
+advice:
+  - id: food
+    match: {serotonergic: strong}
+    title: A food note
+    text: "{names} can react with some foods."
+    link: /articles/x/
+    link_text: Read more.
+    references: [label-a]
+"""
+
+
+def test_advice_notes_name_the_matching_medicines(mini_data):
+    path = mini_data / "rules.yaml"
+    path.write_text(path.read_text() + ADVICE)
+    snap = knowledge.load(mini_data)
+    notes = engine.advice(snap, ["alpha", "gamma", "beta"])
+    assert [(n.id, n.ingredients, n.text) for n in notes] == [
+        ("food", ("alpha", "beta"), "Alpha and beta can react with some foods.")]
+    assert engine.advice(snap, ["gamma", "delta"]) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("link: /articles/x/", "link: articles/x", "field 'link'"),
+        ("references: [label-a]\n", "references: [label-z]\n", "unknown reference id 'label-z'"),
+        ("{names} can", "{a} can", "unknown placeholder {a}"),
+        ("text: \"{names} can react with some foods.\"", "text: It is safe.", "safe"),
+        ("match: {serotonergic: strong}", "match: {serotonin: strong}", "unknown condition"),
+    ],
+)
+def test_advice_entries_are_validated(mini_data, old, new, expected):
+    path = mini_data / "rules.yaml"
+    path.write_text(path.read_text() + ADVICE.replace(old, new))
+    with pytest.raises(knowledge.KnowledgeError, match="advice|food") as error:
+        knowledge.load(mini_data)
+    assert expected in str(error.value)
+
+
+def test_every_maoi_shows_the_food_note(snap):
+    for slug in ["phenelzine", "tranylcypromine", "isocarboxazid", "selegiline"]:
+        notes = engine.advice(snap, [slug])
+        assert [n.id for n in notes] == ["maoi-food"], slug
+        assert "cheese" in notes[0].text and notes[0].link == "/articles/maois-strictest-interactions/"
+    assert engine.advice(snap, ["sertraline", "oxycodone"]) == []
+    food = next(a for a in snap.advice if a.id == "maoi-food")
+    assert {"label-phenelzine", "label-selegiline"} <= set(food.references)

@@ -115,7 +115,7 @@ def test_every_rule_cites_a_real_https_source(snap):
             assert reference.url.startswith("https://"), (rule.id, reference.url)
             assert re.match(
                 r"https://(doi\.org/10\.|dailymed\.nlm\.nih\.gov/dailymed/search\.cfm\?labeltype=all&query=|"
-                r"www\.fda\.gov/drugs/|pubmed\.ncbi\.nlm\.nih\.gov/)",
+                r"www\.fda\.gov/drugs/|pubmed\.ncbi\.nlm\.nih\.gov/|www\.niaaa\.nih\.gov/)",
                 reference.url,
             ), (rule.id, reference.url)
 
@@ -143,3 +143,43 @@ def test_mechanisms_are_from_the_shared_vocabulary(snap, all_findings):
     vocabulary = set(re.findall(r"`([a-z0-9-]+)`", readme.split("## Mechanism vocabulary")[1]))
     for finding in all_findings:
         assert set(finding.mechanisms) <= vocabulary, finding.mechanisms
+
+
+EMERGENCY_ACTION = re.compile(r"\b911\b|1-800-222-1222|\b988\b|urgent care", re.IGNORECASE)
+
+
+def test_every_serious_rule_has_an_emergency_line_that_names_an_action(snap):
+    # Issue 10: every major or contraindicated rule says what to do in an emergency: call
+    # 911, Poison Help 1-800-222-1222, 988, or go to urgent care.
+    missing = [
+        rule.id for rule in list(snap.rules) + list(snap.duplicate_rules) + list(snap.cumulative_rules)
+        if (rule.severity or "moderate") in ("major", "contraindicated")
+        and not EMERGENCY_ACTION.search(rule.texts.emergency)
+    ]
+    assert not missing, missing
+
+
+def test_every_serious_finding_has_an_emergency_line_that_names_an_action(all_findings):
+    for finding in all_findings:
+        if finding.severity in ("major", "contraindicated"):
+            assert EMERGENCY_ACTION.search(finding.emergency), (finding.rule_ids, finding.emergency)
+
+
+def test_the_checker_texts_the_clinical_review_asked_for(snap):
+    rules = {rule.id: rule for rule in snap.rules}
+    seizure = rules["seizure-strong-strong"].texts.emergency
+    assert "911" in seizure and "first seizure" in seizure and "5 minutes" not in seizure
+    breathing = rules["cns-opioid-strong"].texts.emergency
+    assert "an opioid may be involved" in breathing
+    duplicate = rules["duplicate-therapy"].texts.summary
+    assert "rarely taken together" not in duplicate
+    assert "opioid" in duplicate and "aspirin" in duplicate
+    for rule_id in ("ldn-blockade", "naltrexone-after-opioids"):
+        assert "urgent care" in rules[rule_id].texts.emergency, rule_id
+        assert "911" in rules[rule_id].texts.emergency, rule_id
+
+
+def test_the_coverage_note_no_longer_says_foods_are_not_covered(snap):
+    note = " ".join(str(v) for v in snap.coverage.values())
+    assert "aged cheese with MAOIs" not in note
+    assert "tyramine" in note
