@@ -310,9 +310,11 @@ class Resolver:
             return replace(pieces[0], query=query)
         return self._result(query, *self._find(clean(query)))
 
-    def _result(self, query: str, target: Target | None, how: str) -> Resolved | Unresolved:
+    def _result(
+        self, query: str, target: Target | None, how: str, suggest: bool = True
+    ) -> Resolved | Unresolved:
         if target is None:
-            return Unresolved(query, tuple(self.suggest_names(query)))
+            return Unresolved(query, tuple(self.suggest_names(query)) if suggest else ())
         if target.kind == "not_covered":
             return Unresolved(query, (), "not_covered", target.name, target.note)
         return Resolved(
@@ -322,8 +324,9 @@ class Resolver:
 
     # ------------------------------------------------------------------ parsing a list
     def split(self, text: str) -> list[str]:
-        """The pieces of a typed list, as typed: one per medicine."""
-        return [item.query for item in self.parse(text)]
+        """The pieces of a typed list, as typed: one per medicine (no suggestions looked up:
+        the form only counts and measures them)."""
+        return [item.query for item in self._parse(text, suggest=False)]
 
     def parse(self, text: str) -> list[Resolved | Unresolved]:
         """A typed list read as medicines, in the order typed (see the module docstring)."""
@@ -336,7 +339,7 @@ class Resolver:
         cache[text] = result
         return result
 
-    def _parse(self, text: str) -> list[Resolved | Unresolved]:
+    def _parse(self, text: str, suggest: bool = True) -> list[Resolved | Unresolved]:
         typed = prepare(text)
         tokens = tokenize(typed)
         pieces: list[_Piece] = []
@@ -369,8 +372,8 @@ class Resolver:
         pieces = sorted(pieces + orphans, key=lambda piece: piece.lo)
         if not pieces and re.search(r"[^\s,;/+&]", typed):
             # Only punctuation or brackets ("---"): something was typed, and it is not a medicine.
-            return [self._result(" ".join(typed.split()), None, "")]
-        return [self._finish(typed, tokens, piece) for piece in pieces]
+            return [self._result(" ".join(typed.split()), None, "", suggest)]
+        return [self._finish(typed, tokens, piece, suggest) for piece in pieces]
 
     def _longest_name(self, tokens: list[Token], i: int) -> tuple[int, Target] | None:
         """(end, target) of the longest known name starting at token i, exact or compact."""
@@ -486,7 +489,9 @@ class Resolver:
                 owner.match = "dose"
         return orphans
 
-    def _finish(self, typed: str, tokens: list[Token], piece: _Piece) -> Resolved | Unresolved:
+    def _finish(
+        self, typed: str, tokens: list[Token], piece: _Piece, suggest: bool = True
+    ) -> Resolved | Unresolved:
         span = tokens[piece.lo : piece.hi + 1]
         opened = sum(t.kind == "open" for t in span) - sum(t.kind == "close" for t in span)
         if opened > 0 and piece.hi + 1 < len(tokens) and tokens[piece.hi + 1].kind == "close":
@@ -499,7 +504,7 @@ class Resolver:
             target = self._dose_identity(target, piece.doses)
             if target is not piece.target and piece.target is not None and not piece.numbered:
                 how = "dose"
-        return self._result(query, target, how)
+        return self._result(query, target, how, suggest)
 
     def _dose_identity(self, target: Target, doses: list[str]) -> Target:
         """A dose that makes it another medicine ("naltrexone 4.5mg" is low-dose naltrexone)."""
@@ -569,16 +574,13 @@ class Resolver:
     def autocomplete(self, text: str, limit: int = 10) -> list[tuple[str, Target]]:
         """(label, target) best first: exact, then prefix, then word prefix, then typos.
 
-        The same names as the checker's parser. Typed as a list ("zoloft and tram"), the
-        last medicine is completed. A name that matches exactly is never followed by
-        look-alike spellings ("tramadol" does not offer Toradol)."""
+        The same names as the checker's parser. A name that matches exactly is never followed
+        by look-alike spellings ("tramadol" does not offer Toradol). A whole list typed in the
+        box ("zoloft and tram") is not completed: picking a suggestion replaces the box, which
+        would drop the medicines before it; the checker's parser splits the list instead."""
         key = normalise_name(clean(text))
         if not key:
             return []
-        if not any(k.startswith(key) for k in self._covered_keys):
-            pieces = self.split(text)
-            if len(pieces) > 1:
-                key = normalise_name(clean(pieces[-1])) or key
         results: list[tuple[str, Target]] = []
         seen = set()
         exact = self._lookup(key)

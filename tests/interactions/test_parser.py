@@ -141,9 +141,10 @@ def test_an_exact_name_always_beats_a_close_spelling(resolver):
     assert [label for label, _ in resolver.autocomplete("tramadal")][0] == "tramadol"
 
 
-def test_autocomplete_completes_the_last_medicine_of_a_list(resolver):
-    assert [label for label, _ in resolver.autocomplete("zoloft and trama")][0] == "tramadol"
+def test_autocomplete_offers_products_with_separators_but_never_half_a_list(resolver):
     assert [label for label, _ in resolver.autocomplete("Tylenol with")] == ["Tylenol with Codeine"]
+    # picking a suggestion replaces the box: "tramadol" here would drop phenelzine
+    assert resolver.autocomplete("phenelzine and trama") == []
 
 
 def test_unknown_pieces_get_suggestions(resolver):
