@@ -60,7 +60,7 @@ class ResolvedOut(Schema):
     kind: Literal["generic", "brand", "combination"]
     ingredients: list[IngredientOut]
     recently_stopped: bool = Field(False, description="True for a name from recently_stopped.")
-    match: str | None = Field(None, description="exact | dose | fuzzy | parts")
+    match: str | None = Field(None, description="exact | dose | fuzzy")
     note: str | None = Field(None, description="For example: what else the product contains.")
     also_contains: list[str] | None = Field(
         None, description="Active ingredients of the product that are not checked."
@@ -230,8 +230,13 @@ def _all_values(request: HttpRequest, name: str) -> str | None:
     response={200: InteractionsOut, 400: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Check how medicines mix",
     description=(
-        "`drugs` is a comma-separated list of what a person typed: generic or brand names, "
-        "doses, misspellings, any case (at most 25 names of at most 100 characters). "
+        "`drugs` is a list of what a person typed: generic or brand names, doses, "
+        "misspellings, any case, separated by commas, new lines, semicolons, \"and\", "
+        "\"with\", \"plus\", \"&\", \"+\", \"/\" or spaces between known names (at most 25 "
+        "medicines of at most 100 characters, counted after splitting). A real product whose "
+        "name contains a separator (\"Tylenol with Codeine\") stays one medicine; each "
+        "`resolved` entry's `query` is the text it was read from, and `read_as` says in plain "
+        "words how the list was read. "
         "`recently_stopped` lists medicines stopped in the last 5 weeks; one still counts "
         "while it stays in the body (its washout). A name that matches nothing is not an "
         "error: it is listed in `unresolved`."
@@ -242,9 +247,9 @@ def _all_values(request: HttpRequest, name: str) -> str | None:
 @decorate_view(private)
 def interactions(
     request: HttpRequest,
-    drugs: str | None = Query(None, description="Comma-separated medicine names."),
+    drugs: str | None = Query(None, description="Medicine names, as typed (see above)."),
     recently_stopped: str | None = Query(
-        None, description="Comma-separated names of medicines stopped recently."
+        None, description="Names of medicines stopped recently, read the same way."
     ),
 ):
     form = CheckForm(
