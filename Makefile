@@ -13,7 +13,7 @@ BASE_PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	command -v $$p; break; fi; done)
 
 .PHONY: help setup install migrate static content knowledge run serve test test-fast \
-	test-postgres browser-deps system-deps clean bench peer-review
+	test-postgres browser-deps system-deps clean bench peer-review lint
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)"
@@ -84,6 +84,11 @@ test: setup browser-deps
 
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
+
+# ruff, configured in pyproject.toml: lint, then check the formatting (changes nothing).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache test-artifacts

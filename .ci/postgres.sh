@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the whole suite production-like: PostgreSQL (Debian's, on loopback) for the database
-# and a private Redis for the cache, as in production.
+# Run the suite production-like: PostgreSQL (Debian's, on loopback) for the database and a
+# private Redis for the caches, as in production. The browser tests ran once, on SQLite
+# (make test in .ci/run): what a browser shows does not depend on the database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/services.sh
@@ -9,4 +10,4 @@ start_postgres beforeyoumix
 start_redis 6390
 trap stop_redis EXIT
 
-make test
+make test-fast

@@ -20,7 +20,14 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "category", "published", "last_reviewed", "view_on_site_link"]
+    list_display = [
+        "title",
+        "status",
+        "category",
+        "published",
+        "last_reviewed",
+        "view_on_site_link",
+    ]
     list_filter = ["status", "category", "tags"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -38,7 +45,11 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Rendered body")
     def preview(self, obj):
         # body_html was sanitised by nh3 when the guide was saved.
-        return format_html("<div class=\"guide-preview\">{}</div>", mark_safe(obj.body_html)) if obj.pk else "—"
+        return (
+            format_html('<div class="guide-preview">{}</div>', mark_safe(obj.body_html))
+            if obj.pk
+            else "—"
+        )
 
     @admin.display(description="On site")
     def view_on_site_link(self, obj):

@@ -1,6 +1,6 @@
-from django.core.paginator import Paginator
 """Guides, topics, tags and search. Each view declares its HTTP policy (config.http)."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import http_date
@@ -53,7 +53,9 @@ def topic_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     articles = Article.objects.published().filter(category=category)
     return render(
-        request, "articles/topic_detail.html", {"category": category, "page_obj": _page(request, articles)}
+        request,
+        "articles/topic_detail.html",
+        {"category": category, "page_obj": _page(request, articles)},
     )
 
 
@@ -70,7 +72,9 @@ def tag_list(request):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag)
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": _page(request, articles)})
+    return render(
+        request, "articles/tag_detail.html", {"tag": tag, "page_obj": _page(request, articles)}
+    )
 
 
 # Queries are often medicine names: nobody keeps the answer (and it is not page-cached).

@@ -16,7 +16,9 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 logger = logging.getLogger("beforeyoumix.cache")
 
 # INCRBY only if the key exists, in one round trip (Django's client sends EXISTS, then INCRBY).
-_INCR_EXISTING = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end"
+_INCR_EXISTING = (
+    "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end"
+)
 
 
 class _Client(RedisCacheClient):
@@ -31,13 +33,15 @@ class _Client(RedisCacheClient):
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+            client = self._clients[index] = self._client(
+                connection_pool=self._get_connection_pool(write)
+            )
         return client
 
     def incr(self, key, delta):
         value = self.get_client(key, write=True).eval(_INCR_EXISTING, 1, key, delta)
         if value is None:
-            raise ValueError("Key '%s' not found." % key)
+            raise ValueError(f"Key '{key}' not found.")
         return value
 
 

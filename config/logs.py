@@ -20,14 +20,18 @@ _QUERY = re.compile(r"\?[^\s\"']*")
 class JSONFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(timespec="milliseconds"),
+            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(
+                timespec="milliseconds"
+            ),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and key != "request":
-                entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+                entry[key] = (
+                    value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+                )
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -70,7 +74,11 @@ class RedactRequestFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
-        path = getattr(request, "path", None) if request is not None and not isinstance(request, str) else None
+        path = (
+            getattr(request, "path", None)
+            if request is not None and not isinstance(request, str)
+            else None
+        )
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
             cleaned = []
@@ -91,7 +99,8 @@ _REQUEST_LINE = re.compile(r"^(?P<method>[A-Z]+) (?P<target>\S+)(?P<rest> HTTP/[
 
 
 def _redact_request_line(text: str) -> str:
-    """"GET /drugs/sertraline/?x=1 HTTP/1.1" → "GET (redacted) HTTP/1.1"; other text: no query."""
+    """A request line without its address ("GET (address redacted) HTTP/1.1"); other text
+    without query strings."""
     match = _REQUEST_LINE.match(text.strip('"'))
     if match:
         return f"{match['method']} (address redacted){match['rest'] or ''}"
@@ -108,13 +117,18 @@ def logging_config(level: str = "INFO", *, gunicorn: bool = False) -> dict:
     config = {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"redact": {"()": "config.logs.RedactRequestFilter"}},
+        "filters": {
+            "redact": {"()": "config.logs.RedactRequestFilter"},
+            # gunicorn's invalid-request lines, django.security events, sizes of private
+            # answers: text a visitor chose, or a size that tells their medicines apart.
+            "privacy": {"()": "config.log_filters.PrivacyFilter"},
+        },
         "formatters": {"json": {"()": "config.logs.JSONFormatter"}},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": "json",
-                "filters": ["redact"],
+                "filters": ["redact", "privacy"],
                 "stream": "ext://sys.stderr",
             },
             "null": {"class": "logging.NullHandler"},
@@ -130,6 +144,14 @@ def logging_config(level: str = "INFO", *, gunicorn: bool = False) -> dict:
         },
     }
     if gunicorn:
-        config["loggers"]["gunicorn.error"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
-        config["loggers"]["gunicorn.access"] = {"handlers": ["null"], "level": "CRITICAL", "propagate": False}
+        config["loggers"]["gunicorn.error"] = {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+        }
+        config["loggers"]["gunicorn.access"] = {
+            "handlers": ["null"],
+            "level": "CRITICAL",
+            "propagate": False,
+        }
     return config

@@ -22,6 +22,7 @@ from config.logs import route_of
 request_logger = logging.getLogger("beforeyoumix.request")
 error_logger = logging.getLogger("beforeyoumix.errors")
 
+
 def is_private(path: str) -> bool:
     """Whether the view answering `path` (an address, or a logged URL pattern) is @private."""
     for candidate in (path, path + "/"):

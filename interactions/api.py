@@ -23,7 +23,6 @@ from pydantic import Field
 
 from config.http import private
 from config.ratelimits import Throttle
-
 from interactions import services
 from interactions.forms import MAX_NAME_LENGTH, MESSAGES, CheckForm, _unreadable
 from interactions.knowledge import KnowledgeError

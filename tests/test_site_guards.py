@@ -4,7 +4,6 @@ import re
 from io import StringIO
 from urllib.parse import urlparse
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -51,7 +50,7 @@ def test_every_page_has_a_title_skip_link_and_main_landmark(client, library):
 def test_no_third_party_resources_and_no_inline_code(client, library):
     for path in page_paths(client):
         html = client.get(path).content.decode()
-        for attr in re.findall(r'(?:src|href)="([^"]+)"', re.sub(r'<a [^>]*>', "", html)):
+        for attr in re.findall(r'(?:src|href)="([^"]+)"', re.sub(r"<a [^>]*>", "", html)):
             assert not attr.startswith(("http:", "https:", "//")), (path, attr)
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert "<style" not in html and ' style="' not in html, path
@@ -73,8 +72,8 @@ def test_friendly_404(client, db):
 
 
 def test_500_page_renders_without_a_request(db):
-    from django.views.defaults import server_error
     from django.test import RequestFactory
+    from django.views.defaults import server_error
 
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
@@ -112,3 +111,33 @@ def test_sitemap_lists_every_drug_page(client, db):
     paths = set(sitemap_paths(client))
     for slug in knowledge.snapshot().ingredients:
         assert reverse("interactions:drug_detail", args=[slug]) in paths
+
+
+def test_no_module_repeats_a_url_prefix():
+    """Views carry their own policy (config.http), so no code decides by "/check/" or "/api/"."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for app in ("config", "articles", "interactions"):
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text())
+            docstrings = {
+                id(node.body[0].value)
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+                and node.body
+                and isinstance(node.body[0], ast.Expr)
+            }
+            found += [
+                f"{path.relative_to(root)}:{node.lineno}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and ("/check/" in node.value or "/api/" in node.value)
+            ]
+    assert not found

@@ -7,13 +7,24 @@ from articles.models import Article
 
 @pytest.fixture
 def corpus(make_guide):
-    title_hit = make_guide(title="Tramadol and your antidepressant", slug="tramadol-title",
-                           summary="About a pain medicine.", body="## What to do\n\nAsk first.\n")
-    body_hit = make_guide(title="Pain relief choices", slug="pain-body",
-                          summary="Choosing pain relief.",
-                          body="## What to do\n\nSome people are given tramadol after surgery.\n")
-    other = make_guide(title="Sleeping pills", slug="sleep", summary="About sleep.",
-                       body="## What to do\n\nZolpidem can cause next-day drowsiness.\n")
+    title_hit = make_guide(
+        title="Tramadol and your antidepressant",
+        slug="tramadol-title",
+        summary="About a pain medicine.",
+        body="## What to do\n\nAsk first.\n",
+    )
+    body_hit = make_guide(
+        title="Pain relief choices",
+        slug="pain-body",
+        summary="Choosing pain relief.",
+        body="## What to do\n\nSome people are given tramadol after surgery.\n",
+    )
+    other = make_guide(
+        title="Sleeping pills",
+        slug="sleep",
+        summary="About sleep.",
+        body="## What to do\n\nZolpidem can cause next-day drowsiness.\n",
+    )
     return title_hit, body_hit, other
 
 
@@ -39,7 +50,9 @@ def test_all_words_preferred_then_any_word(corpus):
 
 
 def test_snippet_highlights_and_escapes(corpus, make_guide):
-    make_guide(title="Odd", slug="odd", body="## What to do\n\nWatch for <b>tremor</b> & sweating.\n")
+    make_guide(
+        title="Odd", slug="odd", body="## What to do\n\nWatch for <b>tremor</b> & sweating.\n"
+    )
     hit = search.search("tremor", Article.objects.published())[0]
     assert "<mark>tremor</mark>" in hit.snippet
     assert "<b>" not in hit.snippet
@@ -47,8 +60,21 @@ def test_snippet_highlights_and_escapes(corpus, make_guide):
 
 @pytest.mark.parametrize(
     "query",
-    ['"tramadol', "tramadol OR", "NEAR(a b)", "* - ^", "a" * 1000, "😀💊", "tramadol AND NOT", "'; DROP TABLE x; --",
-     "\x00\x01", "col:tramadol", "tra*madol", "(((", "NOT"],
+    [
+        '"tramadol',
+        "tramadol OR",
+        "NEAR(a b)",
+        "* - ^",
+        "a" * 1000,
+        "😀💊",
+        "tramadol AND NOT",
+        "'; DROP TABLE x; --",
+        "\x00\x01",
+        "col:tramadol",
+        "tra*madol",
+        "(((",
+        "NOT",
+    ],
 )
 def test_odd_queries_never_error(client, corpus, query):
     response = client.get(reverse("articles:search"), {"q": query})

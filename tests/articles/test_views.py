@@ -6,10 +6,19 @@ from articles.models import Article
 
 def test_guide_page_shows_everything_a_reader_needs(client, make_guide):
     guide = make_guide(
-        title="Tramadol and SSRIs", slug="tramadol-ssris", emergency=True, tags=["tramadol", "ssris"],
+        title="Tramadol and SSRIs",
+        slug="tramadol-ssris",
+        emergency=True,
+        tags=["tramadol", "ssris"],
         body="## What to do\n\n1. Ask.\n\n## Warning signs\n\n- Shaking\n",
-        references=[{"title": "Ultram label", "publisher": "DailyMed", "year": 2023,
-                     "url": "https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=tramadol"}],
+        references=[
+            {
+                "title": "Ultram label",
+                "publisher": "DailyMed",
+                "year": 2023,
+                "url": "https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=tramadol",
+            }
+        ],
         drugs=["tramadol", "sertraline"],
     )
     related = make_guide(title="Serotonin syndrome", slug="serotonin-syndrome", tags=["ssris"])
@@ -46,7 +55,7 @@ def test_views_counter_and_most_read(client, make_guide):
 
 
 def test_pagination(client, make_guide):
-    for n in range(12):
+    for _ in range(12):
         make_guide()
     page1 = client.get(reverse("articles:list")).content.decode()
     page2 = client.get(reverse("articles:list") + "?page=2").content.decode()

@@ -12,11 +12,16 @@ SECRET = "Zanzibarquokka"  # a word that appears only in the hidden guides
 def guides(make_guide):
     public = make_guide(title="Public guide about tramadol", slug="public-guide", tags=["opioids"])
     draft = make_guide(
-        title=f"Draft {SECRET}", slug="draft-guide", status="draft", tags=["opioids"],
+        title=f"Draft {SECRET}",
+        slug="draft-guide",
+        status="draft",
+        tags=["opioids"],
         body=f"## What to do\n\n{SECRET} text.\n",
     )
     future = make_guide(
-        title=f"Future {SECRET}", slug="future-guide", tags=["opioids"],
+        title=f"Future {SECRET}",
+        slug="future-guide",
+        tags=["opioids"],
         published=datetime.date.today() + datetime.timedelta(days=30),
         last_reviewed=datetime.date.today() + datetime.timedelta(days=30),
         body=f"## What to do\n\n{SECRET} text.\n",

@@ -47,7 +47,11 @@ def test_topic_and_tag_pages_are_cached(client, make_guide):
 
 
 def test_checker_search_and_api_are_never_cached(client, library, log_lines):
-    paths = ["/check/?drugs=Zoloft,Ultram", "/search/?q=tramadol", "/api/v1/interactions?drugs=Zoloft,Ultram"]
+    paths = [
+        "/check/?drugs=Zoloft,Ultram",
+        "/search/?q=tramadol",
+        "/api/v1/interactions?drugs=Zoloft,Ultram",
+    ]
     for path in paths * 2:
         assert client.get(path).status_code == 200, path
     requests = [json.loads(line) for line in log_lines() if '"message": "request"' in line]
@@ -131,8 +135,10 @@ def test_conditional_get_on_guides(client, make_guide):
     url = guide.get_absolute_url()
     first = client.get(url)
     assert first.headers["ETag"] and first.headers["Last-Modified"]
-    for headers in ({"HTTP_IF_NONE_MATCH": first.headers["ETag"]},
-                    {"HTTP_IF_MODIFIED_SINCE": first.headers["Last-Modified"]}):
+    for headers in (
+        {"HTTP_IF_NONE_MATCH": first.headers["ETag"]},
+        {"HTTP_IF_MODIFIED_SINCE": first.headers["Last-Modified"]},
+    ):
         response, queries = queries_for(client, url, **headers)
         assert response.status_code == 304
         assert response.content == b""
@@ -144,13 +150,25 @@ def test_conditional_get_on_guides(client, make_guide):
 
 
 def test_cache_control(client, library):
-    for path in ("/", "/articles/", "/drugs/sertraline/", Article.objects.published().first().get_absolute_url()):
+    for path in (
+        "/",
+        "/articles/",
+        "/drugs/sertraline/",
+        Article.objects.published().first().get_absolute_url(),
+    ):
         for _ in range(2):  # rendered, then from the cache
             response = client.get(path)
             assert response.headers["Cache-Control"].startswith("public, max-age="), path
-    for path in ("/check/", "/check/?drugs=Zoloft,Ultram", "/api/v1/interactions?drugs=Zoloft,Ultram",
-                 "/api/v1/interactions", "/api/v1/drugs?q=zol", "/api/v1/no-such-thing", "/api/v1/",
-                 "/search/?q=tramadol"):
+    for path in (
+        "/check/",
+        "/check/?drugs=Zoloft,Ultram",
+        "/api/v1/interactions?drugs=Zoloft,Ultram",
+        "/api/v1/interactions",
+        "/api/v1/drugs?q=zol",
+        "/api/v1/no-such-thing",
+        "/api/v1/",
+        "/search/?q=tramadol",
+    ):
         response = client.get(path)
         assert "no-store" in response.headers["Cache-Control"], path
         assert "private" in response.headers["Cache-Control"], path

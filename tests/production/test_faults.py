@@ -4,6 +4,7 @@ The same faults against real servers (gunicorn, PostgreSQL and Redis stopped and
 again) are scripted in bench/faults.sh, which CI runs after the suite.
 """
 
+import io
 import json
 import os
 import shutil
@@ -49,7 +50,17 @@ class RedisServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -84,7 +95,13 @@ def test_site_serves_when_redis_is_unreachable(client, make_guide, settings, log
     settings.CACHES = redis_cache(free_port())  # nothing listens there
     guide = make_guide()
     started = time.monotonic()
-    for path in ("/", guide.get_absolute_url(), guide.get_absolute_url(), "/articles/", "/check/?drugs=Zoloft"):
+    for path in (
+        "/",
+        guide.get_absolute_url(),
+        guide.get_absolute_url(),
+        "/articles/",
+        "/check/?drugs=Zoloft",
+    ):
         assert client.get(path).status_code == 200, path
     assert time.monotonic() - started < 5
     errors = [json.loads(line) for line in log_lines() if '"beforeyoumix.cache"' in line]
@@ -192,7 +209,7 @@ def test_broken_knowledge_file_keeps_the_previous_knowledge_live(knowledge_copy,
 def test_load_knowledge_refuses_a_broken_file(knowledge_copy, db):
     from interactions import models
 
-    call_command("load_knowledge", data_dir=str(knowledge_copy), verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_knowledge", data_dir=str(knowledge_copy), verbosity=0, stdout=io.StringIO())
     versions = list(models.KnowledgeVersion.objects.values_list("version", flat=True))
     ingredients = models.Ingredient.objects.count()
 

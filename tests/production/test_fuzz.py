@@ -16,13 +16,26 @@ from hypothesis import strategies as st
 pytestmark = pytest.mark.django_db
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
-PAGES = ["/", "/articles/", "/check/", "/drugs/", "/drugs/sertraline/", "/search/", "/tags/", "/feed/",
-         "/sitemap.xml", "/robots.txt", "/healthz"]
+PAGES = [
+    "/",
+    "/articles/",
+    "/check/",
+    "/drugs/",
+    "/drugs/sertraline/",
+    "/search/",
+    "/tags/",
+    "/feed/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/healthz",
+]
 API = ["/api/v1/interactions", "/api/v1/drugs", "/api/v1/openapi.json"]
 FORMS = ["/check/", "/search/", "/api/v1/interactions", "/api/v1/drugs", "/drugs/", "/articles/"]
 FIELDS = ["drugs", "recently_stopped", "q", "page"]
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def assert_well_formed(response, path, method="GET"):
@@ -82,9 +95,18 @@ def test_extreme_inputs_on_every_form(client, library, query):
 
 
 def test_hostile_paths(client, library):
-    for path in ["/drugs/%ff/", "/drugs/" + "a" * 5_000 + "/", "/articles/%00/", "/check/%ff",
-                 "/api/v1/%ff", "/%ff%fe", "/static/%ff", "/drugs/..%2f..%2fetc%2fpasswd/",
-                 "/topics/" + "é" * 300 + "/", "/search/%0a"]:
+    for path in [
+        "/drugs/%ff/",
+        "/drugs/" + "a" * 5_000 + "/",
+        "/articles/%00/",
+        "/check/%ff",
+        "/api/v1/%ff",
+        "/%ff%fe",
+        "/static/%ff",
+        "/drugs/..%2f..%2fetc%2fpasswd/",
+        "/topics/" + "é" * 300 + "/",
+        "/search/%0a",
+    ]:
         assert_well_formed(client.get(path), path)
 
 
@@ -109,8 +131,12 @@ def test_fuzzed_query_strings(client, fields, path):
 
 
 @FUZZ
-@given(text=st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)),
-                    max_size=300))
+@given(
+    text=st.text(
+        alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)),
+        max_size=300,
+    )
+)
 def test_fuzzed_checker_text(client, text):
     for path in ("/check/", "/api/v1/interactions"):
         query = f"drugs={quote(text)}&recently_stopped={quote(text[::-1])}"
@@ -135,13 +161,20 @@ def test_openapi_schema_with_schemathesis(live_server, library):
         status_code_conformance,
     )
 
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {operation.path for operation in operations} >= {"/api/v1/interactions", "/api/v1/drugs"}
     for operation in operations:
 
-        @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         @given(case=operation.as_strategy())
         def run(case):
             case.call_and_validate(checks=checks)

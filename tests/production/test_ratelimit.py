@@ -69,7 +69,9 @@ def test_ipv6_clients_are_limited_per_64(client, db):
 
 
 def test_client_address_behind_trusted_proxies(rf, settings):
-    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5, 10.0.0.1")
+    request = rf.get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5, 10.0.0.1"
+    )
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "10.0.0.2"  # no proxy trusted: the header is ignored
     settings.TRUSTED_PROXY_COUNT = 2
@@ -91,3 +93,34 @@ def test_a_cache_outage_does_not_lock_anyone_out(client, db, visitor, settings):
     }
     for _ in range(6):
         assert client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code == 200
+
+
+@override_settings(RATELIMIT_ENABLED=False, RATELIMITS={"check": "1/m", "api": "1/m"})
+def test_limits_can_be_turned_off(client, db, visitor):
+    # make bench measures the site, not the limiter.
+    for _ in range(5):
+        assert client.get("/check/?drugs=a", **visitor).status_code == 200
+        assert client.get("/api/v1/drugs?q=zol", **visitor).status_code == 200
+
+
+@LIMITED
+def test_clearing_cached_pages_never_resets_a_limit(client, make_guide, visitor):
+    from django.core.cache import caches
+
+    for _ in range(3):
+        client.get("/check/?drugs=a", **visitor)
+        client.get("/api/v1/drugs?q=zol", **visitor)
+    make_guide()  # content changed: the page cache is cleared
+    caches["pages"].clear()
+    assert client.get("/check/?drugs=a", **visitor).status_code == 429
+    assert client.get("/api/v1/drugs?q=zol", **visitor).status_code == 429
+
+
+@LIMITED
+def test_rate_limited_requests_are_logged_as_such(client, db, visitor, log_lines):
+    for _ in range(4):
+        client.get("/check/?drugs=a", **visitor)
+        client.get("/api/v1/drugs?q=zol", **visitor)
+    entries = [json.loads(line) for line in log_lines() if '"message": "request"' in line]
+    limited = [(entry["path"], entry["status"]) for entry in entries if entry.get("rate_limited")]
+    assert limited == [("/check/", 429), ("/api/v1/drugs", 429)]

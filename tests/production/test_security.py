@@ -86,10 +86,15 @@ def test_security_headers_on_the_https_redirect(client, db):
     assert_security_headers(response, "redirect")
 
 
-@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True)
+@override_settings(
+    SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True
+)
 def test_hsts_in_production(client, db):
     response = client.get("/", secure=True)
-    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert (
+        response.headers["Strict-Transport-Security"]
+        == "max-age=31536000; includeSubDomains; preload"
+    )
 
 
 def production_env(**extra):
@@ -111,7 +116,12 @@ def production_env(**extra):
 
 def manage(*args, env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -145,44 +155,60 @@ def test_no_cookie_for_anonymous_visitors(client, library):
         assert "Set-Cookie" not in response.headers, path
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])  # fast, for tests
+@override_settings(
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+)  # fast, for tests
 def test_admin_login_attempts_are_locked_out(client, django_user_model, settings):
-    django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-correct-password")
+    django_user_model.objects.create_superuser(
+        "editor", "editor@example.org", "a-long-correct-password"
+    )
     login = reverse("admin:login")
     for attempt in range(1, settings.AXES_FAILURE_LIMIT + 1):
-        response = client.post(login, {"username": "editor", "password": "wrong"}, REMOTE_ADDR="203.0.113.7")
+        response = client.post(
+            login, {"username": "editor", "password": "wrong"}, REMOTE_ADDR="203.0.113.7"
+        )
         # The form again with an error, until the limit: then locked out.
         assert response.status_code == (429 if attempt == settings.AXES_FAILURE_LIMIT else 200)
     # Locked: even the right password is refused from this client.
     response = client.post(
-        login, {"username": "editor", "password": "a-long-correct-password"}, REMOTE_ADDR="203.0.113.7"
+        login,
+        {"username": "editor", "password": "a-long-correct-password"},
+        REMOTE_ADDR="203.0.113.7",
     )
     assert response.status_code == 429
     # Another client is not affected.
     response = client.post(
-        login, {"username": "editor", "password": "a-long-correct-password"}, REMOTE_ADDR="198.51.100.9"
+        login,
+        {"username": "editor", "password": "a-long-correct-password"},
+        REMOTE_ADDR="198.51.100.9",
     )
     assert response.status_code == 302
 
 
 def test_admin_address_comes_from_the_environment():
     code = "from django.conf import settings; print(settings.ADMIN_URL)"
-    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env(ADMIN_URL="/staff-7f3a"))
+    result = manage(
+        "shell", "--verbosity", "0", "-c", code, env=production_env(ADMIN_URL="/staff-7f3a")
+    )
     assert result.stdout.strip() == "staff-7f3a/", result.stderr
 
 
 def test_admin_is_served_at_the_configured_address():
     # Routing only: rendering a page here would need the production static manifest.
-    code = "\n".join([
-        "from django.urls import Resolver404, resolve, reverse",
-        "print(reverse('admin:index'))",
-        "try:",
-        "    resolve('/admin/')",
-        "    print('admin-found')",
-        "except Resolver404:",
-        "    print('admin-404')",
-    ])
-    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env(ADMIN_URL="staff-7f3a"))
+    code = "\n".join(
+        [
+            "from django.urls import Resolver404, resolve, reverse",
+            "print(reverse('admin:index'))",
+            "try:",
+            "    resolve('/admin/')",
+            "    print('admin-found')",
+            "except Resolver404:",
+            "    print('admin-404')",
+        ]
+    )
+    result = manage(
+        "shell", "--verbosity", "0", "-c", code, env=production_env(ADMIN_URL="staff-7f3a")
+    )
     assert result.stdout.split() == ["/staff-7f3a/", "admin-404"], result.stderr
 
 

@@ -20,14 +20,20 @@ def settings_with(**env):
     base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", PRINT],
-        cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_postgres_and_redis():
-    found = settings_with(DATABASE_URL="postgres://u:p@primary:5432/bym", REDIS_URL="redis://cache:6379/2")
+    found = settings_with(
+        DATABASE_URL="postgres://u:p@primary:5432/bym", REDIS_URL="redis://cache:6379/2"
+    )
     assert list(found["dbs"]) == ["default"]
     for engine, options, max_age, health_checks in found["dbs"].values():
         assert engine == "django.db.backends.postgresql"
