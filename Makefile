@@ -13,12 +13,12 @@ BASE_PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	command -v $$p; break; fi; done)
 
 .PHONY: help setup install migrate static content knowledge run serve test test-fast \
-	test-postgres browser-deps system-deps clean bench peer-review lint
+	test-postgres browser-deps nginx-deps system-deps clean bench peer-review lint
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   set everything up (incl. Chromium) and run the whole suite"
-	@echo "make serve  production-like server (gunicorn, DEBUG off)"
+	@echo "make serve  production-like server (nginx in front of gunicorn, DEBUG off)"
 
 $(PY):
 	@test -n "$(BASE_PYTHON)" || { echo "Python 3.12 or newer is required (see .python-version)." >&2; exit 1; }
@@ -48,8 +48,10 @@ setup: install migrate static content knowledge
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Production-like on one machine: gunicorn (config/gunicorn.conf.py, workers from the CPU
-# count), DEBUG off, hashed and compressed static files with far-future caching. For a
+# Production-like on one machine (deploy/serve.sh): Debian's nginx on 127.0.0.1:$(PORT)
+# buffers slow clients and serves the hashed, compressed static files with far-future
+# caching; gunicorn (config/gunicorn.conf.py, workers from the CPU count) listens on a unix
+# socket behind it; DEBUG off. For a
 # local run only, a throwaway SECRET_KEY and local ALLOWED_HOSTS are made up here when
 # not set, and plain HTTP is allowed; set them (and REDIS_URL, DATABASE_URL) in production.
 serve: export DEBUG := 0
@@ -57,8 +59,17 @@ serve: export SECRET_KEY ?= $(shell head -c 48 /dev/urandom | base64 | tr -d '\n
 serve: export ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1]
 serve: export SECURE_SSL_REDIRECT ?= 0
 serve: export PORT := $(PORT)
-serve: setup
-	exec $(BIN)/gunicorn --config config/gunicorn.conf.py
+serve: setup nginx-deps
+	exec bash deploy/serve.sh
+
+# Debian's nginx (and its Brotli static module when available) for make serve and the
+# fault checks; installed when running as root, as CI does.
+nginx-deps:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnginx-mod-http-brotli-static || true; \
+		else echo "Install Debian's nginx package (sudo apt-get install nginx) for make serve." >&2; exit 1; fi; \
+	fi
 
 # Load benchmark: gunicorn + PostgreSQL + Redis on this machine, wrk on loopback.
 # Writes bench/results/ and prints the table for docs/BENCHMARKS.md.

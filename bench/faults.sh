@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Fault checks against the real stack: gunicorn + PostgreSQL + Redis on loopback.
+# Fault checks against the real stack: nginx + gunicorn as `make serve` runs them
+# (deploy/serve.sh), PostgreSQL and Redis, all on loopback.
 #
 #   1. Redis stopped mid-run  -> every page still 200; the cache comes back by itself.
 #   2. PostgreSQL stopped     -> /healthz 503, friendly 503 pages, cached pages and the
 #                                checker still served; full recovery without a restart.
 #   3. A broken knowledge file -> load_knowledge refuses it; the live knowledge is unchanged.
-#   4. The log has no 5xx other than those 503s, and no medicine name.
+#   4. Slow clients: 40 sockets sending a header a byte a second; /healthz stays < 1 s.
+#   5. A worker killed under load: at most a handful of answers cut (measured, reported).
+#   6. nginx: static files with far-future caching and the app's security headers, no
+#      manifest, unknown Hosts refused, no version in Server.
+#   7. The log has no 5xx other than those 503s, no medicine name, no client address,
+#      no traceback for a bad Host, and no response size on checker and API lines.
 #
 # Run: bash bench/faults.sh   (as root: it starts and stops Debian's PostgreSQL cluster)
 set -euo pipefail
@@ -19,13 +25,17 @@ WORK=$(mktemp -d)
 LOG="$WORK/gunicorn.log"
 passed=0
 failed=0
+# Its own directory: nginx's workers (www-data when run as root) must reach the socket in it.
+RUN=$(mktemp -d)
+serve_pid=""
 gunicorn_pid=""
 
 cleanup() {
-  [ -n "$gunicorn_pid" ] && kill "$gunicorn_pid" 2>/dev/null && wait "$gunicorn_pid" 2>/dev/null || true
+  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
   stop_redis
   if [ "${PG_STOPPED:-0}" = 1 ]; then resume_postgres || true; fi
-  rm -rf "$WORK" "${REDIS_DIR:-/nonexistent}"
+  [ -n "${FAULTS_KEEP_LOG:-}" ] && cp "$LOG" "$FAULTS_KEEP_LOG" 2>/dev/null
+  rm -rf "$WORK" "$RUN" "${REDIS_DIR:-/nonexistent}"
 }
 trap cleanup EXIT
 
@@ -56,7 +66,7 @@ eventually() {
   bad "$path did not return to $status"
 }
 
-echo "== Starting PostgreSQL, Redis and gunicorn"
+echo "== Starting PostgreSQL, Redis, gunicorn and nginx"
 start_postgres beforeyoumix_faults
 start_redis 6392
 export DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 RATELIMIT_ENABLED=0
@@ -68,10 +78,10 @@ $PY manage.py import_articles -v 0 >/dev/null
 $PY manage.py load_knowledge -v 0 >/dev/null
 GUIDE=$($PY manage.py shell -v 0 -c "from articles.models import Article; print(Article.objects.published().first().get_absolute_url())")
 
-GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 \
-  .venv/bin/gunicorn --config config/gunicorn.conf.py >"$LOG" 2>&1 &
-gunicorn_pid=$!
+PORT=$PORT SERVE_RUN_DIR="$RUN" WEB_CONCURRENCY=2 bash deploy/serve.sh >>"$LOG" 2>&1 &  # append: nginx opens /dev/stderr itself
+serve_pid=$!
 eventually 200 /healthz
+gunicorn_pid=$(awk '$1 == "gunicorn" {print $2}' "$RUN/pids")
 
 echo "== Baseline"
 expect 200 /
@@ -126,7 +136,55 @@ after=$($PY manage.py shell -v 0 -c "from interactions.models import KnowledgeVe
 [ "$before" = "$after" ] && ok "knowledge in the database unchanged ($after)" || bad "knowledge changed: $before -> $after"
 expect 200 "/api/v1/interactions?drugs=Nardil,dextromethorphan" "contraindicated"
 
-echo "== 4. The log"
+echo "== 4. Slow clients (40 sockets, a header byte a second for 15 s)"
+if out=$($PY bench/slow_clients.py --port "$PORT" --sockets 40 --seconds 15 --max-ms 1000); then
+  ok "/healthz answered in under 1 s throughout: $out"
+else
+  bad "/healthz failed or slow under slow clients: $out"
+fi
+
+echo "== 5. A worker killed under load"
+if out=$($PY bench/kill_worker.py --port "$PORT" --master "$gunicorn_pid" --seconds 8 --max-cut 5); then
+  ok "worker killed and replaced; answers cut: $out"
+else
+  bad "too many answers cut, or the worker not replaced: $out"
+fi
+
+echo "== 6. nginx"
+css=$(cd staticfiles && ls css/site.*.css | grep -E 'site\.[0-9a-f]{12}\.css$' | head -n 1)
+headers=$(curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$BASE/static/$css")
+grep -qi '^cache-control: public, max-age=315360000, immutable' <<<"$headers" \
+  && grep -qi "^content-security-policy: default-src 'self'" <<<"$headers" \
+  && grep -qi '^content-encoding: gzip' <<<"$headers" \
+  && ok "/static/$css: far-future, gzip, with the security headers" || bad "/static/$css headers: $headers"
+expect 404 /static/staticfiles.json
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: evil.example' "$BASE/")
+[ "$code" = 400 ] && ok "unknown Host refused by nginx (400)" || bad "unknown Host: $code"
+server=$(curl -s -D - -o /dev/null "$BASE/healthz" | tr -d '\r' | awk -F': ' 'tolower($1) == "server" {print $2}')
+[[ "$server" =~ [0-9] ]] && bad "Server header has a version: $server" || ok "Server header without a version (${server:-none})"
+
+# Straight to gunicorn's socket (only nginx reaches it in production): what it logs itself.
+answers=$($PY - "$RUN/gunicorn.sock" <<'PYEOF'
+import socket, sys
+for raw in (b"GET /check/?drugs=Zoloft,Ultram HTTP/9\r\nHost: 127.0.0.1\r\n\r\n",
+            b"GET /no-such-page/ HTTP/1.1\r\nHost: evil.example<script>" + b"x" * 300 + b"\r\nConnection: close\r\n\r\n"):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(5)
+    s.connect(sys.argv[1])
+    s.sendall(raw)
+    try:
+        print(s.recv(4096).split(b"\r\n", 1)[0].decode())
+    except OSError as error:
+        print(error)
+    s.close()
+PYEOF
+)
+[ "$(grep -c '^HTTP/1.1 400' <<<"$answers")" = 2 ] && ok "bad request line and bad Host straight to gunicorn: 400" \
+  || bad "straight to gunicorn: $answers"
+for _ in 1 2 3; do curl -s -o /dev/null "$BASE/check/?drugs=Zoloft,Ultram"; done
+sleep 0.5
+
+echo "== 7. The log"
 if grep -E '"status": 5[0-9][0-9]' "$LOG" | grep -v '"status": 503' | grep -q .; then
   bad "a 5xx other than 503 in the log"
 else
@@ -137,6 +195,16 @@ if grep -qiE 'zoloft|ultram|nardil|dextromethorphan|sertraline|tramadol|drugs=' 
 else
   ok "no medicine name or query string in $(wc -l <"$LOG") log lines"
 fi
+grep -q '"invalid request: Invalid HTTP Version"' "$LOG" && ok "gunicorn's invalid request logged without request line" \
+  || bad "no redacted invalid-request line"
+if grep -q '"disallowed host: ' "$LOG" && ! grep -qE 'Traceback|Invalid HTTP_HOST|<script>|x{60}' "$LOG"; then
+  ok "bad Host: one short WARNING line, no traceback"
+else
+  bad "bad Host logged with a traceback or the raw host"
+fi
+grep -E '"path": "/(check|api)/' "$LOG" | grep -q '"bytes"' && bad "a checker or API line carries its size" \
+  || ok "no size on checker and API lines"
+grep '^{' "$LOG" | grep -qE '\b127\.0\.0\.1\b|ip=' && bad "a client address in the log" || ok "no client address in the log"
 
 echo "faults: $passed passed, $failed failed"
 [ "$failed" = 0 ]
