@@ -502,7 +502,7 @@ class Resolver:
             target, how = self._find(clean(query))
         if target is not None and target.kind != "not_covered":
             target = self._dose_identity(target, piece.doses)
-            if target is not piece.target and piece.target is not None and not piece.numbered:
+            if target is not piece.target and how == "exact":
                 how = "dose"
         return self._result(query, target, how, suggest)
 

@@ -446,3 +446,13 @@ def test_every_known_name_typed_alone_reads_as_itself(resolver, snap):
             wrong.append((name, items))
     assert len(names) > 800
     assert not wrong, wrong[:5]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300) | st.text(alphabet=" ,;/+&()#.-\nandwithplus0123456789mgzoloft", max_size=120))
+def test_any_text_is_read_without_error(resolver, text):
+    items = resolver.parse(text)
+    assert [item.query for item in items] == resolver.split(text)
+    for item in items:
+        assert item.query and item.query == " ".join(item.query.split())
+        assert isinstance(item, Resolved | Unresolved)
