@@ -140,6 +140,11 @@ SEVERITY_RANK = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
         ("safinamide", "ondansetron", "moderate", "serotonin-toxicity"),
         # alcohol with dextromethorphan (ANSM: avoid; NIAAA)
         ("alcohol", "dextromethorphan", "moderate", "cns-depression"),
+        # TripSit walk (docs/KB_REVIEW.md)
+        ("alcohol", "cocaine", "moderate", "stimulant-stacking"),
+        ("oxycodone", "ketamine", "major", "cns-depression"),
+        ("heroin", "ketamine", "major", "cns-depression"),
+        ("tramadol", "ketamine", "major", "cns-depression"),
     ],
 )
 def test_pair_finding(pair, a, b, severity, mechanism):
