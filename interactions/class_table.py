@@ -134,14 +134,24 @@ def class_pairs(snap: Snapshot) -> list[ClassPair]:
                 continue
             counts = tuple((level, levels[level]) for level in reversed(_LEVELS) if levels[level])
             result.append(
-                ClassPair(a, b, len(seen), counts, _ranked(snap, rules), _ranked(snap, deciding), tuple(none))
+                ClassPair(
+                    a,
+                    b,
+                    len(seen),
+                    counts,
+                    _ranked(snap, rules),
+                    _ranked(snap, deciding),
+                    tuple(none),
+                )
             )
     return result
 
 
 def _ranked(snap: Snapshot, counts: Counter) -> tuple[tuple[str, int], ...]:
     """(rule id, count), worst severity first, then most pairs."""
-    return tuple(sorted(counts.items(), key=lambda item: (-_rule_rank(snap, item[0]), -item[1], item[0])))
+    return tuple(
+        sorted(counts.items(), key=lambda item: (-_rule_rank(snap, item[0]), -item[1], item[0]))
+    )
 
 
 def _rule_rank(snap: Snapshot, rule_id: str) -> int:
@@ -196,10 +206,17 @@ class Silence:
     open: bool = False
 
     def matches(self, x: Ingredient, y: Ingredient) -> bool:
-        return (self.a.matches(x) and self.b.matches(y)) or (self.a.matches(y) and self.b.matches(x))
+        return (self.a.matches(x) and self.b.matches(y)) or (
+            self.a.matches(y) and self.b.matches(x)
+        )
 
 
-_SIDE_KEYS = {"slug": "slug", "not_slug": "not_slug", "class": "classes", "not_class": "not_classes"}
+_SIDE_KEYS = {
+    "slug": "slug",
+    "not_slug": "not_slug",
+    "class": "classes",
+    "not_class": "not_classes",
+}
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -237,9 +254,15 @@ def load_silence(snap: Snapshot, path: Path = SILENCE_PATH) -> list[Silence]:
                         "label:<ingredient slug> or CLINICAL.md: <section>)"
                     )
             entries.append(
-                Silence(rid, _side(snap, raw.get("a"), where, "a"), _side(snap, raw.get("b"), where, "b"),
-                        " ".join(text.split()), tuple(sources), open=kind == "open")
-            )  # fmt: skip
+                Silence(
+                    rid,
+                    _side(snap, raw.get("a"), where, "a"),
+                    _side(snap, raw.get("b"), where, "b"),
+                    " ".join(text.split()),
+                    tuple(sources),
+                    open=kind == "open",
+                )
+            )
     return entries
 
 
@@ -333,7 +356,11 @@ def _names(slugs: list[str], by_class: dict[str, list[str]] | None = None) -> st
             if len(inside) < 3 or not set(inside) <= left:
                 continue
             left -= set(inside)
-            tokens = [f"all `{drug_class}`" if t == inside[0] else t for t in tokens if t not in inside[1:]]
+            tokens = [
+                f"all `{drug_class}`" if t == inside[0] else t
+                for t in tokens
+                if t not in inside[1:]
+            ]
     return ", ".join(tokens)
 
 
@@ -354,22 +381,28 @@ def render_markdown(snap: Snapshot, silence: list[Silence]) -> str:
     w("For every pair of drug classes: how many ingredient pairs it holds (an ingredient can\n")
     w("be in several classes, so a pair can count under several class pairs), how many have\n")
     w("each severity, the range, and the rules behind the findings. Every **none** cell says\n")
-    w("\"no interaction is listed in our database\", so it is a claim like any warning: the\n")
+    w('"no interaction is listed in our database", so it is a claim like any warning: the\n')
     w("none cells are listed below the table, and every none cell between two core classes\n")
     w("carries a reviewed reason (or is marked open: it looks wrong and waits for a fix).\n\n")
-    w(f"- {len(snap.ingredients)} ingredients in {len(by_class)} classes; "
-      f"{len(pairs)} class pairs, {sum(1 for p in pairs if p.count(NONE))} with none cells "
-      f"({total_none} none cells counted per class pair).\n")  # fmt: skip
-    w(f"- Core classes ({len(CORE_CLASSES)}): {', '.join(f'`{c}`' for c in CORE_CLASSES)}; "
-      f"{len(core_pairs)} core class pairs.\n")
+    w(
+        f"- {len(snap.ingredients)} ingredients in {len(by_class)} classes; "
+        f"{len(pairs)} class pairs, {sum(1 for p in pairs if p.count(NONE))} with none cells "
+        f"({total_none} none cells counted per class pair).\n"
+    )
+    w(
+        f"- Core classes ({len(CORE_CLASSES)}): {', '.join(f'`{c}`' for c in CORE_CLASSES)}; "
+        f"{len(core_pairs)} core class pairs.\n"
+    )
     n_open = sum(1 for c in result.cells if result.entry[c] and result.entry[c].open)
     n_reason = sum(1 for c in result.cells if result.entry[c] and not result.entry[c].open)
-    w(f"- {len(result.cells)} ingredient pairs between core classes have no finding: "
-      f"{n_reason} with a reviewed reason, {n_open} open, {len(result.unexplained)} without a reason.\n\n")  # fmt: skip
+    w(
+        f"- {len(result.cells)} ingredient pairs between core classes have no finding: "
+        f"{n_reason} with a reviewed reason, {n_open} open, {len(result.unexplained)} without a reason.\n\n"
+    )
     w("The rules column lists the rules that decide the severity of the pairs (a pair's worst\n")
     w("rule), worst first, each with the number of pairs it decides; `docs/kb_classes.csv`\n")
     w("also lists every rule that adds to a finding. A same-class row (a class with itself)\n")
-    w("pairs different ingredients of that class. In the lists, \"all `ssri`\" stands for\n")
+    w('pairs different ingredients of that class. In the lists, "all `ssri`" stands for\n')
     w("every ingredient of that class.\n\n")
 
     w("## Classes\n\n| Class | Name | Core | Ingredients |\n| --- | --- | --- | --- |\n")
@@ -419,8 +452,9 @@ def _tag(result: Review, cell: Pair) -> str:
     return f"**OPEN** `{entry.id}`" if entry.open else f"`{entry.id}`"
 
 
-def render_silence(snap: Snapshot, silence: list[Silence], result: Review | None = None,
-                   heading_level: int = 3) -> str:  # fmt: skip
+def render_silence(
+    snap: Snapshot, silence: list[Silence], result: Review | None = None, heading_level: int = 3
+) -> str:
     """The reasons, the open cells and any unexplained cells, as Markdown."""
     result = result or review(snap, silence)
     by_class = members(snap)
@@ -428,9 +462,11 @@ def render_silence(snap: Snapshot, silence: list[Silence], result: Review | None
     out = io.StringIO()
     w = out.write
     n_open = sum(1 for c in result.cells if result.entry[c] and result.entry[c].open)
-    w(f"{len(result.cells)} ingredient pairs between core classes have no finding. "
-      f"{len(result.cells) - n_open - len(result.unexplained)} carry a reviewed reason, "
-      f"{n_open} are open, {len(result.unexplained)} have no reason.\n\n")  # fmt: skip
+    w(
+        f"{len(result.cells)} ingredient pairs between core classes have no finding. "
+        f"{len(result.cells) - n_open - len(result.unexplained)} carry a reviewed reason, "
+        f"{n_open} are open, {len(result.unexplained)} have no reason.\n\n"
+    )
     if result.unexplained:
         w(f"{h} Without a reason\n\n")
         for xs, ys, _ in group_cells(result.unexplained):
@@ -472,13 +508,32 @@ def _source(snap: Snapshot, source: str) -> str:
 def render_csv(snap: Snapshot) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["class_a", "class_b", "core", "pairs", *SEVERITIES, NONE, "range", "deciding_rules", "rules"])
+    writer.writerow(
+        [
+            "class_a",
+            "class_b",
+            "core",
+            "pairs",
+            *SEVERITIES,
+            NONE,
+            "range",
+            "deciding_rules",
+            "rules",
+        ]
+    )
     for p in class_pairs(snap):
-        writer.writerow([
-            p.a, p.b, "yes" if p.core else "", p.total, *(p.count(level) for level in (*SEVERITIES, NONE)),
-            p.range, " ".join(f"{rid}:{n}" for rid, n in p.deciding),
-            " ".join(f"{rid}:{n}" for rid, n in p.rules),
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                p.a,
+                p.b,
+                "yes" if p.core else "",
+                p.total,
+                *(p.count(level) for level in (*SEVERITIES, NONE)),
+                p.range,
+                " ".join(f"{rid}:{n}" for rid, n in p.deciding),
+                " ".join(f"{rid}:{n}" for rid, n in p.rules),
+            ]
+        )
     return out.getvalue()
 
 
@@ -496,10 +551,12 @@ def replace_review_block(text: str, block: str) -> str:
     """The KB_REVIEW.md text with its generated block replaced (the rest is left as written)."""
     start, end = text.find(REVIEW_START), text.find(REVIEW_END)
     if start < 0 or end < start:
-        raise SilenceError(f"docs/KB_REVIEW.md has no block between {REVIEW_START!r} and {REVIEW_END!r}")
-    return text[:start] + block + text[end + len(REVIEW_END):]
+        raise SilenceError(
+            f"docs/KB_REVIEW.md has no block between {REVIEW_START!r} and {REVIEW_END!r}"
+        )
+    return text[:start] + block + text[end + len(REVIEW_END) :]
 
 
 def current_review_block(text: str) -> str:
     start, end = text.find(REVIEW_START), text.find(REVIEW_END)
-    return text[start:end + len(REVIEW_END)] if 0 <= start < end else ""
+    return text[start : end + len(REVIEW_END)] if 0 <= start < end else ""

@@ -112,7 +112,9 @@ def test_core_none_cells_are_the_blank_pairs_between_core_ingredients(snap):
 
 
 def test_silence_entries_match_either_way_round_and_open_comes_first(snap, tmp_path):
-    path = write_silence(tmp_path, """
+    path = write_silence(
+        tmp_path,
+        """
         reasons:
           - id: reversal
             a: {slug: [naloxone, nalmefene]}
@@ -128,7 +130,8 @@ def test_silence_entries_match_either_way_round_and_open_comes_first(snap, tmp_p
             a: {slug: sertraline}
             b: {slug: naloxone}
             note: A made-up open cell for this test.
-    """)
+    """,
+    )
     entries = class_table.load_silence(snap, path)
     result = class_table.review(snap, entries)
     cell = next(c for c in result.cells if set(c) == {"sertraline", "naloxone"})
@@ -137,49 +140,81 @@ def test_silence_entries_match_either_way_round_and_open_comes_first(snap, tmp_p
     assert result.entry[cell].id == "reversal"
     cell = next(c for c in result.cells if set(c) == {"fluoxetine", "naltrexone"})
     assert result.entry[cell].id == "antagonist-ssri"
-    assert all(result.entry[c] is None for c in result.cells if "nalmefene" not in c and "naloxone" not in c
-               and not ({"naltrexone", "low-dose-naltrexone"} & set(c) and
-                        {"citalopram", "escitalopram", "fluoxetine", "fluvoxamine", "paroxetine",
-                         "sertraline"} & set(c)))  # fmt: skip
+    assert all(
+        result.entry[c] is None
+        for c in result.cells
+        if "nalmefene" not in c
+        and "naloxone" not in c
+        and not (
+            {"naltrexone", "low-dose-naltrexone"} & set(c)
+            and {
+                "citalopram",
+                "escitalopram",
+                "fluoxetine",
+                "fluvoxamine",
+                "paroxetine",
+                "sertraline",
+            }
+            & set(c)
+        )
+    )
     assert result.unused == ()
 
 
 def test_label_sources_link_the_ingredient_label(snap, tmp_path):
-    path = write_silence(tmp_path, """
+    path = write_silence(
+        tmp_path,
+        """
         reasons:
           - id: reversal
             a: {slug: [naloxone, nalmefene]}
             reason: Emergency reversal.
             sources: ["label:naltrexone"]
-    """)
+    """,
+    )
     entries = class_table.load_silence(snap, path)
     text = class_table.render_silence(snap, entries)
     assert f"[naltrexone label]({snap.ingredients['naltrexone'].label})" in text
 
 
 def test_a_stale_entry_is_reported(snap, tmp_path):
-    path = write_silence(tmp_path, """
+    path = write_silence(
+        tmp_path,
+        """
         reasons:
           - id: phenelzine-sertraline
             a: {slug: phenelzine}
             b: {slug: sertraline}
             reason: Contraindicated, so this matches no none cell.
             sources: [label-phenelzine]
-    """)
+    """,
+    )
     result = class_table.review(snap, class_table.load_silence(snap, path))
     assert [e.id for e in result.unused] == ["phenelzine-sertraline"]
 
 
 @pytest.mark.parametrize(
-    "entry, problem",
+    ("entry", "problem"),
     [
-        ("- {id: x, a: {slug: [sertralin]}, reason: r, sources: [CLINICAL.md]}", "unknown 'sertralin'"),
+        (
+            "- {id: x, a: {slug: [sertralin]}, reason: r, sources: [CLINICAL.md]}",
+            "unknown 'sertralin'",
+        ),
         ("- {id: x, a: {class: [ssris]}, reason: r, sources: [CLINICAL.md]}", "unknown 'ssris'"),
-        ("- {id: x, a: {slug: [sertraline]}, reason: r, sources: [a-made-up-paper]}", "unknown source"),
-        ("- {id: x, a: {slug: [sertraline]}, reason: r, sources: ['label:zoloft']}", "unknown source"),
+        (
+            "- {id: x, a: {slug: [sertraline]}, reason: r, sources: [a-made-up-paper]}",
+            "unknown source",
+        ),
+        (
+            "- {id: x, a: {slug: [sertraline]}, reason: r, sources: ['label:zoloft']}",
+            "unknown source",
+        ),
         ("- {id: x, a: {slug: [sertraline]}, reason: r}", "`sources` is required"),
         ("- {id: x, a: {slug: [sertraline]}, sources: [CLINICAL.md]}", "`reason` is required"),
-        ("- {id: x, a: {slugs: [sertraline]}, reason: r, sources: [CLINICAL.md]}", "must be a mapping"),
+        (
+            "- {id: x, a: {slugs: [sertraline]}, reason: r, sources: [CLINICAL.md]}",
+            "must be a mapping",
+        ),
         ("- {id: x, a: {}, reason: r, sources: [CLINICAL.md], severity: minor}", "unknown field"),
     ],
 )
@@ -208,15 +243,19 @@ def test_committed_class_table_matches_the_knowledge_base(tmp_path):
     review = tmp_path / "KB_REVIEW.md"
     shutil.copy(DOCS / "KB_REVIEW.md", review)
     md, csv = tmp_path / "kb_classes.md", tmp_path / "kb_classes.csv"
-    call_command("kb_classes", md=str(md), csv=str(csv), review=str(review),
-                 stdout=open(tmp_path / "out.txt", "w"))  # fmt: skip
+    with open(tmp_path / "out.txt", "w") as out:
+        call_command("kb_classes", md=str(md), csv=str(csv), review=str(review), stdout=out)
     message = (
         "{} is out of date: run `python manage.py kb_classes`, review the changed class pairs "
         "(every none cell claims 'no known interaction'; between core classes it needs a reason "
         "in docs/kb_silence.yaml) and note them in docs/KB_REVIEW.md"
     )
-    assert (DOCS / "kb_classes.md").read_text() == md.read_text(), message.format("docs/kb_classes.md")
-    assert (DOCS / "kb_classes.csv").read_text() == csv.read_text(), message.format("docs/kb_classes.csv")
+    assert (DOCS / "kb_classes.md").read_text() == md.read_text(), message.format(
+        "docs/kb_classes.md"
+    )
+    assert (DOCS / "kb_classes.csv").read_text() == csv.read_text(), message.format(
+        "docs/kb_classes.csv"
+    )
     committed = class_table.current_review_block((DOCS / "KB_REVIEW.md").read_text())
     assert committed, "docs/KB_REVIEW.md lost its generated 'Silence between core classes' block"
     assert committed == class_table.current_review_block(review.read_text()), message.format(
@@ -228,7 +267,10 @@ def test_every_none_cell_between_core_classes_has_a_reviewed_reason(snap):
     """Silence is a claim (CLINICAL.md): between core classes, each none cell is reviewed."""
     entries = class_table.load_silence(snap)
     result = class_table.review(snap, entries)
-    missing = [f"{', '.join(xs)} + {', '.join(ys)}" for xs, ys, _ in class_table.group_cells(result.unexplained)]
+    missing = [
+        f"{', '.join(xs)} + {', '.join(ys)}"
+        for xs, ys, _ in class_table.group_cells(result.unexplained)
+    ]
     assert not missing, (
         "No reviewed reason in docs/kb_silence.yaml for these none cells between core classes "
         "(add a reason, or an `open` entry if the silence looks wrong, then run "

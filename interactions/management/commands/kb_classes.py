@@ -25,8 +25,11 @@ class Command(BaseCommand):
         docs = Path(settings.BASE_DIR) / "docs"
         parser.add_argument("--md", default=str(docs / "kb_classes.md"))
         parser.add_argument("--csv", default=str(docs / "kb_classes.csv"))
-        parser.add_argument("--review", default=str(docs / "KB_REVIEW.md"),
-                            help="the file holding the generated silence block ('' to skip)")  # fmt: skip
+        parser.add_argument(
+            "--review",
+            default=str(docs / "KB_REVIEW.md"),
+            help="the file holding the generated silence block ('' to skip)",
+        )
         parser.add_argument("--silence", default=str(class_table.SILENCE_PATH))
 
     def handle(self, *args, md, csv, review, silence, **options):
