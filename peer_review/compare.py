@@ -33,6 +33,7 @@ OUR_STEPS = {"contraindicated": 4, "major": 3, "moderate": 2, "minor": 1, "": 0,
 OUR_NAMES = {4: "contraindicated", 3: "major", 2: "moderate", 1: "minor", 0: "none"}
 DECISIONS = ("kept", "changed")
 KINDS = ("under-call", "over-call", "other")
+ANSM_CODES = {"CI": 4, "AD": 3, "PE": 2, "APEC": 1, "none": 0}
 
 
 def our_step(severity: str | None) -> int:
@@ -124,6 +125,7 @@ class Decision:
     between: tuple[tuple[str, str], ...] = ()  # selector pairs: class slug, ingredient slug or "*"
     rules: tuple[str, ...] = ()  # our rule that gives the pair its severity (the worst one)
     to: str = ""  # for changed: the severity it was changed to
+    ansm: tuple[int, ...] = ()  # optional: only pairs ANSM puts at these steps (codes: ANSM_CODES)
 
     def covers(self, pair: Pair, classes: Mapping[str, Iterable[str]]) -> bool:
         if self.kind == "under-call" and not pair.under_call:
@@ -132,6 +134,8 @@ class Decision:
             return False
         if self.kind == "other" and (pair.under_call or pair.over_call):
             return False  # only an under-call or over-call entry can excuse one
+        if self.ansm and pair.theirs not in self.ansm:
+            return False
         if self.rules and not (pair.rules and pair.rules[0] in self.rules):
             return False
         if not self.between:
@@ -177,6 +181,9 @@ def parse_decisions(
         if item["decision"] == "changed" and item.get("to") not in OUR_NAMES.values():
             raise DecisionError(f"{where}: a changed decision says what it changed to (to: major, ...)")
         reason = " ".join(str(item["reason"]).split())
+        unknown_codes = [c for c in item.get("ansm") or () if c not in ANSM_CODES]
+        if unknown_codes:
+            raise DecisionError(f"{where}: ansm takes {', '.join(ANSM_CODES)}")
         between = []
         for sides in item.get("between") or ():
             if not isinstance(sides, list | tuple) or len(sides) != 2:
@@ -200,6 +207,7 @@ def parse_decisions(
                 between=tuple(between),
                 rules=tuple(item.get("rules") or ()),
                 to=item.get("to", ""),
+                ansm=tuple(ANSM_CODES[c] for c in item.get("ansm") or ()),
             )
         )
     return out

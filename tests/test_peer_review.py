@@ -238,3 +238,12 @@ def test_an_other_entry_never_excuses_an_under_call():
         {"id": "d", "kind": "other", "between": [["*", "*"]], "decision": "kept", "reason": "r", "sources": ["label-x"]}
     )
     assert review([pair], other, CLASSES).unreviewed_under == [pair]
+
+
+def test_an_entry_limited_to_ansm_levels_leaves_the_others_uncovered():
+    entry = decisions(
+        {"id": "d", "kind": "other", "rules": ["r"], "ansm": ["none"], "decision": "kept", "reason": "r",
+         "sources": ["label-x"]}
+    )[0]  # fmt: skip
+    assert entry.covers(Pair("a", "b", ours=2, theirs=0, rules=("r",)), {})
+    assert not entry.covers(Pair("a", "b", ours=2, theirs=4, rules=("r",)), {})
