@@ -26,6 +26,7 @@ MESSAGES = {
 }
 CODES = ("bad_request", "empty", "too_many_drugs", "name_too_long")  # checked in this order
 
+
 def _unreadable(text: str) -> bool:
     """Control characters, or the replacement character left by invalid encoding."""
     for char in text:

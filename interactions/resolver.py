@@ -56,10 +56,13 @@ FORM_WORDS = frozenset(
     citrate succinate besylate fumarate hydrobromide phosphate acetate
     generic brand dose doses daily once twice a day at night bedtime as needed prn mg mcg
     x times per every week weekly morning evening hour hours hrs bid tid qid qd qhs hs po
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads best as text)
 )
 # Words around a list ("I take zoloft and tramadol"): skipped unless part of a known name.
-FILLER_WORDS = frozenset("i im take takes taking took also my both together the of for to".split())
+FILLER_WORDS = frozenset(
+    {"i", "im", "take", "takes", "taking", "took", "also", "my", "both", "together", "the", "of"}
+    | {"for", "to"}
+)
 UNIT = (
     r"(?:mg/5\s?ml|mg/ml|mcg/hr|mcg/h|milligrams?|micrograms?|grams?|units?"
     r"|mcg|µg|ug|mg|gm|ml|iu|meq|g|l|%)"
@@ -90,9 +93,7 @@ SEPARATORS = {
     ",": ",", ";": ",", "\n": ",",
 }  # fmt: skip
 HARD_SEPARATORS = frozenset({","})  # a comma, semicolon or new line always ends a medicine
-DOSE_MG_RE = re.compile(
-    r"^(\d+(?:\.\d+)?)(mg|milligrams?|mcg|micrograms?|µg|ug)$", re.IGNORECASE
-)
+DOSE_MG_RE = re.compile(r"^(\d+(?:\.\d+)?)(mg|milligrams?|mcg|micrograms?|µg|ug)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +170,7 @@ def clean(text: str) -> str:
 def prepare(text: str) -> str:
     """Text as typed, minus control characters; new lines kept (they separate medicines)."""
     text = unicodedata.normalize("NFKC", text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        ch if ch in "\n " or unicodedata.category(ch)[0] != "C" else " " for ch in text
-    )
+    return "".join(ch if ch in "\n " or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -201,7 +200,9 @@ def tokenize(text: str) -> list[Token]:
 
 def name_tokens(name: str) -> tuple[str, ...]:
     """A known name as the parser compares it ("Tylenol #3" -> ("tylenol", "3"))."""
-    return tuple(t.text for t in tokenize(prepare(name)) if t.kind in ("word", "dose", "num", "sep"))
+    return tuple(
+        t.text for t in tokenize(prepare(name)) if t.kind in ("word", "dose", "num", "sep")
+    )
 
 
 def strip_dose(key: str) -> str:
@@ -269,9 +270,7 @@ class Resolver:
         if len(compact) < 4:
             return None
         allowed = 1 if len(compact) <= 6 else 2 if len(compact) <= 12 else 3
-        hits = process.extract(
-            key, self._keys, scorer=OSA.distance, score_cutoff=allowed, limit=8
-        )
+        hits = process.extract(key, self._keys, scorer=OSA.distance, score_cutoff=allowed, limit=8)
         if not hits:
             return None
         best = min(distance for _, distance, _ in hits)
@@ -405,7 +404,9 @@ class Resolver:
         target, how = self._find(clean(text))
         if target is not None:
             return [_Piece(lo, end - 1, target, how)]
-        if 1 < end - lo <= MAX_FUZZY_WORDS:  # "sertaline tramadal": split only if every part is a close spelling
+        if (
+            1 < end - lo <= MAX_FUZZY_WORDS
+        ):  # "sertaline tramadal": split only if every part is a close spelling
             parts, i = [], lo
             while i < end:
                 for stop in range(min(end, i + self.index.longest), i, -1):
@@ -541,9 +542,7 @@ class Resolver:
                 break
         return names
 
-    def _ranked(
-        self, key: str, limit: int, covered_only: bool, typos: bool = True
-    ) -> list[Target]:
+    def _ranked(self, key: str, limit: int, covered_only: bool, typos: bool = True) -> list[Target]:
         keys = self._covered_keys if covered_only else self._keys
         prefix = sorted((k for k in keys if k.startswith(key)), key=lambda k: (len(k), k))
         words = sorted(

@@ -287,8 +287,8 @@ HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/check/"}
         ("xanax and oxycontin",
          "We read this as 2 medicines: alprazolam (Xanax) and oxycodone (OxyContin).", "Serious"),
         ("Tylenol with Codeine, zoloft/tramadol",
-         "We read this as 3 medicines: Tylenol with Codeine (codeine + acetaminophen), "
-         "sertraline (Zoloft) and tramadol.", "Serious"),
+         ("We read this as 3 medicines: Tylenol with Codeine (codeine + acetaminophen), "
+          "sertraline (Zoloft) and tramadol."), "Serious"),
     ],
 )
 def test_a_typed_list_is_split_and_the_reading_is_shown(client, drugs, read, severity, headers):

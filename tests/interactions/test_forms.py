@@ -17,7 +17,10 @@ def form(drugs=None, stopped=None):
 def test_names_are_split_and_tidied():
     f = form(" Zoloft ,  ultram 50 mg,,\nTylenol ", "Prozac")
     assert f.is_valid()
-    assert f.cleaned_data == {"drugs": ["Zoloft", "ultram 50 mg", "Tylenol"], "recently_stopped": ["Prozac"]}
+    assert f.cleaned_data == {
+        "drugs": ["Zoloft", "ultram 50 mg", "Tylenol"],
+        "recently_stopped": ["Prozac"],
+    }
 
 
 @pytest.mark.parametrize(

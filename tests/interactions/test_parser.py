@@ -33,90 +33,186 @@ def read(resolver, text):
     ("text", "expected"),
     [
         # issue 9: separators never make a product
-        ("phenelzine and prozac",
-         [("phenelzine", "phenelzine", ("phenelzine",)), ("prozac", "Prozac", ("fluoxetine",))]),
-        ("xanax and oxycontin",
-         [("xanax", "Xanax", ("alprazolam",)), ("oxycontin", "OxyContin", ("oxycodone",))]),
-        ("ultram with zoloft",
-         [("ultram", "Ultram", ("tramadol",)), ("zoloft", "Zoloft", ("sertraline",))]),
-        ("zoloft/tramadol",
-         [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))]),
-        ("naltrexone + oxycodone",
-         [("naltrexone", "naltrexone", ("naltrexone",)), ("oxycodone", "oxycodone", ("oxycodone",))]),
-        ("Nardil + Demerol",
-         [("Nardil", "Nardil", ("phenelzine",)), ("Demerol", "Demerol", ("meperidine",))]),
-        ("zoloft & tramadol plus xanax; percocet",
-         [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",)),
-          ("xanax", "Xanax", ("alprazolam",)),
-          ("percocet", "Percocet", ("acetaminophen", "oxycodone"))]),
-        ("zoloft w/ tramadol",
-         [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))]),
-        ("zoloft\ntramadol\r\nxanax",
-         [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",)),
-          ("xanax", "Xanax", ("alprazolam",))]),
+        (
+            "phenelzine and prozac",
+            [("phenelzine", "phenelzine", ("phenelzine",)), ("prozac", "Prozac", ("fluoxetine",))],
+        ),
+        (
+            "xanax and oxycontin",
+            [("xanax", "Xanax", ("alprazolam",)), ("oxycontin", "OxyContin", ("oxycodone",))],
+        ),
+        (
+            "ultram with zoloft",
+            [("ultram", "Ultram", ("tramadol",)), ("zoloft", "Zoloft", ("sertraline",))],
+        ),
+        (
+            "zoloft/tramadol",
+            [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))],
+        ),
+        (
+            "naltrexone + oxycodone",
+            [
+                ("naltrexone", "naltrexone", ("naltrexone",)),
+                ("oxycodone", "oxycodone", ("oxycodone",)),
+            ],
+        ),
+        (
+            "Nardil + Demerol",
+            [("Nardil", "Nardil", ("phenelzine",)), ("Demerol", "Demerol", ("meperidine",))],
+        ),
+        (
+            "zoloft & tramadol plus xanax; percocet",
+            [
+                ("zoloft", "Zoloft", ("sertraline",)),
+                ("tramadol", "tramadol", ("tramadol",)),
+                ("xanax", "Xanax", ("alprazolam",)),
+                ("percocet", "Percocet", ("acetaminophen", "oxycodone")),
+            ],
+        ),
+        (
+            "zoloft w/ tramadol",
+            [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))],
+        ),
+        (
+            "zoloft\ntramadol\r\nxanax",
+            [
+                ("zoloft", "Zoloft", ("sertraline",)),
+                ("tramadol", "tramadol", ("tramadol",)),
+                ("xanax", "Xanax", ("alprazolam",)),
+            ],
+        ),
         # known names separated only by spaces are several medicines
-        ("zoloft tramadol",
-         [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))]),
-        ("xanax oxycodone 10mg",
-         [("xanax", "Xanax", ("alprazolam",)), ("oxycodone 10mg", "oxycodone", ("oxycodone",))]),
+        (
+            "zoloft tramadol",
+            [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))],
+        ),
+        (
+            "xanax oxycodone 10mg",
+            [("xanax", "Xanax", ("alprazolam",)), ("oxycodone 10mg", "oxycodone", ("oxycodone",))],
+        ),
         # real products that contain a separator stay whole
-        ("Tylenol with Codeine",
-         [("Tylenol with Codeine", "Tylenol with Codeine", ("acetaminophen", "codeine"))]),
-        ("tylenol w/ codeine and zoloft",
-         [("tylenol w/ codeine", "Tylenol with Codeine", ("acetaminophen", "codeine")),
-          ("zoloft", "Zoloft", ("sertraline",))]),
-        ("Tylenol #3 and xanax",
-         [("Tylenol #3", "Tylenol #3", ("acetaminophen", "codeine")),
-          ("xanax", "Xanax", ("alprazolam",))]),
-        ("oxycodone/acetaminophen 5/325",
-         [("oxycodone/acetaminophen 5/325", "oxycodone/acetaminophen",
-           ("acetaminophen", "oxycodone"))]),
-        ("Percocet 10mg/325mg with xanax",
-         [("Percocet 10mg/325mg", "Percocet", ("acetaminophen", "oxycodone")),
-          ("xanax", "Xanax", ("alprazolam",))]),
-        ("Advil Cold and Sinus with zoloft",
-         [("Advil Cold and Sinus", "Advil Cold & Sinus", ("ibuprofen", "pseudoephedrine")),
-          ("zoloft", "Zoloft", ("sertraline",))]),
+        (
+            "Tylenol with Codeine",
+            [("Tylenol with Codeine", "Tylenol with Codeine", ("acetaminophen", "codeine"))],
+        ),
+        (
+            "tylenol w/ codeine and zoloft",
+            [
+                ("tylenol w/ codeine", "Tylenol with Codeine", ("acetaminophen", "codeine")),
+                ("zoloft", "Zoloft", ("sertraline",)),
+            ],
+        ),
+        (
+            "Tylenol #3 and xanax",
+            [
+                ("Tylenol #3", "Tylenol #3", ("acetaminophen", "codeine")),
+                ("xanax", "Xanax", ("alprazolam",)),
+            ],
+        ),
+        (
+            "oxycodone/acetaminophen 5/325",
+            [
+                (
+                    "oxycodone/acetaminophen 5/325",
+                    "oxycodone/acetaminophen",
+                    ("acetaminophen", "oxycodone"),
+                )
+            ],
+        ),
+        (
+            "Percocet 10mg/325mg with xanax",
+            [
+                ("Percocet 10mg/325mg", "Percocet", ("acetaminophen", "oxycodone")),
+                ("xanax", "Xanax", ("alprazolam",)),
+            ],
+        ),
+        (
+            "Advil Cold and Sinus with zoloft",
+            [
+                ("Advil Cold and Sinus", "Advil Cold & Sinus", ("ibuprofen", "pseudoephedrine")),
+                ("zoloft", "Zoloft", ("sertraline",)),
+            ],
+        ),
         # a bracketed alias is the same medicine; a bracketed other medicine is not
         ("sertraline (Zoloft)", [("sertraline (Zoloft)", "sertraline", ("sertraline",))]),
-        ("Zoloft (sertraline) 50 mg and tramadol",
-         [("Zoloft (sertraline) 50 mg", "Zoloft", ("sertraline",)),
-          ("tramadol", "tramadol", ("tramadol",))]),
-        ("Percocet (oxycodone/acetaminophen)",
-         [("Percocet (oxycodone/acetaminophen)", "Percocet", ("acetaminophen", "oxycodone"))]),
-        ("zoloft (tramadol)",
-         [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))]),
+        (
+            "Zoloft (sertraline) 50 mg and tramadol",
+            [
+                ("Zoloft (sertraline) 50 mg", "Zoloft", ("sertraline",)),
+                ("tramadol", "tramadol", ("tramadol",)),
+            ],
+        ),
+        (
+            "Percocet (oxycodone/acetaminophen)",
+            [("Percocet (oxycodone/acetaminophen)", "Percocet", ("acetaminophen", "oxycodone"))],
+        ),
+        (
+            "zoloft (tramadol)",
+            [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))],
+        ),
         # doses that change identity
-        ("naltrexone 4.5mg", [("naltrexone 4.5mg", "low-dose naltrexone", ("low-dose-naltrexone",))]),
-        ("naltrexone 4.5 mg and oxycodone",
-         [("naltrexone 4.5 mg", "low-dose naltrexone", ("low-dose-naltrexone",)),
-          ("oxycodone", "oxycodone", ("oxycodone",))]),
-        ("naltrexone 50 mg + oxycodone",
-         [("naltrexone 50 mg", "naltrexone", ("naltrexone",)),
-          ("oxycodone", "oxycodone", ("oxycodone",))]),
+        (
+            "naltrexone 4.5mg",
+            [("naltrexone 4.5mg", "low-dose naltrexone", ("low-dose-naltrexone",))],
+        ),
+        (
+            "naltrexone 4.5 mg and oxycodone",
+            [
+                ("naltrexone 4.5 mg", "low-dose naltrexone", ("low-dose-naltrexone",)),
+                ("oxycodone", "oxycodone", ("oxycodone",)),
+            ],
+        ),
+        (
+            "naltrexone 50 mg + oxycodone",
+            [
+                ("naltrexone 50 mg", "naltrexone", ("naltrexone",)),
+                ("oxycodone", "oxycodone", ("oxycodone",)),
+            ],
+        ),
         # misspellings per piece, street names
-        ("sertaline and tramadal",
-         [("sertaline", "sertraline", ("sertraline",)), ("tramadal", "tramadol", ("tramadol",))]),
-        ("sertaline tramadal",
-         [("sertaline", "sertraline", ("sertraline",)), ("tramadal", "tramadol", ("tramadol",))]),
+        (
+            "sertaline and tramadal",
+            [("sertaline", "sertraline", ("sertraline",)), ("tramadal", "tramadol", ("tramadol",))],
+        ),
+        (
+            "sertaline tramadal",
+            [("sertaline", "sertraline", ("sertraline",)), ("tramadal", "tramadol", ("tramadol",))],
+        ),
         ("dope and coke", [("dope", "heroin", ("heroin",)), ("coke", "cocaine", ("cocaine",))]),
-        ("percs and xanax",
-         [("percs", "Percocet", ("acetaminophen", "oxycodone")), ("xanax", "Xanax", ("alprazolam",))]),
+        (
+            "percs and xanax",
+            [
+                ("percs", "Percocet", ("acetaminophen", "oxycodone")),
+                ("xanax", "Xanax", ("alprazolam",)),
+            ],
+        ),
         # unknown and not-covered pieces stay visible, on their own
-        ("metformin and zoloft", [("metformin", "metformin", "not_covered"),
-                                  ("zoloft", "Zoloft", ("sertraline",))]),
+        (
+            "metformin and zoloft",
+            [("metformin", "metformin", "not_covered"), ("zoloft", "Zoloft", ("sertraline",))],
+        ),
         ("zoloft and xyzzy", [("zoloft", "Zoloft", ("sertraline",)), ("xyzzy", None, "unknown")]),
-        ("Tylenol #2 and zoloft",
-         [("Tylenol #2", None, "unknown"), ("zoloft", "Zoloft", ("sertraline",))]),
+        (
+            "Tylenol #2 and zoloft",
+            [("Tylenol #2", None, "unknown"), ("zoloft", "Zoloft", ("sertraline",))],
+        ),
         ("---", [("---", None, "unknown")]),
         # words around a list are not medicines; dose words stay with their medicine
-        ("I take zoloft and tramadol",
-         [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))]),
-        ("xanax 0.5mg 2x daily, tramadol 50mg every 6 hours",
-         [("xanax 0.5mg 2x daily", "Xanax", ("alprazolam",)),
-          ("tramadol 50mg every 6 hours", "tramadol", ("tramadol",))]),
-        ("zoloft for anxiety",
-         [("zoloft", "Zoloft", ("sertraline",)), ("anxiety", None, "unknown")]),
+        (
+            "I take zoloft and tramadol",
+            [("zoloft", "Zoloft", ("sertraline",)), ("tramadol", "tramadol", ("tramadol",))],
+        ),
+        (
+            "xanax 0.5mg 2x daily, tramadol 50mg every 6 hours",
+            [
+                ("xanax 0.5mg 2x daily", "Xanax", ("alprazolam",)),
+                ("tramadol 50mg every 6 hours", "tramadol", ("tramadol",)),
+            ],
+        ),
+        (
+            "zoloft for anxiety",
+            [("zoloft", "Zoloft", ("sertraline",)), ("anxiety", None, "unknown")],
+        ),
         (" , ;\n", []),
     ],
 )
@@ -211,7 +307,9 @@ def _medicines(resolver, text):
     return [(item.name, item.kind, item.ingredients) for item in resolver.parse(text)]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_any_separator_reads_like_commas(resolver, names, data):
     chosen = data.draw(st.lists(st.sampled_from(names), min_size=2, max_size=6), label="names")
@@ -227,7 +325,9 @@ def test_any_separator_reads_like_commas(resolver, names, data):
     assert _medicines(resolver, text) == expected, text
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_each_piece_reads_the_same_on_its_own(resolver, names, data):
     """The form splits, the service reads each piece again: both must agree."""
@@ -255,7 +355,9 @@ def test_there_are_real_products_with_separators(snap):
     assert "Capital and Codeine" in names and "Advil Cold & Sinus" in names
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_real_products_with_a_separator_stay_whole(resolver, snap, names, data):
     name, product, ingredients = data.draw(st.sampled_from(_separator_products(snap)))
@@ -312,15 +414,23 @@ def _api(client, drugs, stopped=""):
 @pytest.mark.parametrize(
     ("drugs", "queries", "pair", "worst"),
     [
-        ("phenelzine and prozac", ["phenelzine", "prozac"], ["fluoxetine", "phenelzine"],
-         "contraindicated"),
+        (
+            "phenelzine and prozac",
+            ["phenelzine", "prozac"],
+            ["fluoxetine", "phenelzine"],
+            "contraindicated",
+        ),
         ("xanax and oxycontin", ["xanax", "oxycontin"], ["alprazolam", "oxycodone"], None),
         ("ultram with zoloft", ["ultram", "zoloft"], ["sertraline", "tramadol"], None),
         ("zoloft/tramadol", ["zoloft", "tramadol"], ["sertraline", "tramadol"], None),
         ("zoloft tramadol", ["zoloft", "tramadol"], ["sertraline", "tramadol"], None),
         ("naltrexone + oxycodone", ["naltrexone", "oxycodone"], ["naltrexone", "oxycodone"], None),
-        ("naltrexone 4.5mg + oxycodone", ["naltrexone 4.5mg", "oxycodone"],
-         ["low-dose-naltrexone", "oxycodone"], None),
+        (
+            "naltrexone 4.5mg + oxycodone",
+            ["naltrexone 4.5mg", "oxycodone"],
+            ["low-dose-naltrexone", "oxycodone"],
+            None,
+        ),
     ],
 )
 def test_the_api_checks_the_pair_inside_a_typed_list(client, drugs, queries, pair, worst):
@@ -352,7 +462,9 @@ def test_the_api_says_how_it_read_the_text(client):
 def test_the_api_keeps_real_products_whole(client):
     data = _api(client, "Tylenol with Codeine and zoloft")
     assert [(r["query"], r["name"]) for r in data["resolved"]] == [
-        ("Tylenol with Codeine", "Tylenol with Codeine"), ("zoloft", "Zoloft")]
+        ("Tylenol with Codeine", "Tylenol with Codeine"),
+        ("zoloft", "Zoloft"),
+    ]
 
 
 @pytest.mark.django_db
@@ -365,7 +477,9 @@ def test_the_api_limits_count_medicines_after_splitting(client):
 @pytest.mark.django_db
 def test_recently_stopped_uses_the_same_parser(client):
     data = _api(client, "phenelzine", "prozac and paxil")
-    stopped = [(r["query"], r["recently_stopped"]) for r in data["resolved"] if r["recently_stopped"]]
+    stopped = [
+        (r["query"], r["recently_stopped"]) for r in data["resolved"] if r["recently_stopped"]
+    ]
     assert stopped == [("prozac", True), ("paxil", True)]
 
 
@@ -398,9 +512,14 @@ def test_a_dose_rule_in_the_data_changes_what_is_read(mini_data):
     assert snap.ingredients["alpha"].dose_reads_as == ((1.0, 5.0, "gamma"),)
     resolver = Resolver(snap)
     assert [i.ingredients for i in resolver.parse("alpha 2 mg, Alphazol 2000 mcg")] == [
-        ("gamma",), ("gamma",)]
+        ("gamma",),
+        ("gamma",),
+    ]
     assert [i.ingredients for i in resolver.parse("alpha 10 mg, alpha, alpha 0.5mg")] == [
-        ("alpha",), ("alpha",), ("alpha",)]
+        ("alpha",),
+        ("alpha",),
+        ("alpha",),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -440,16 +559,24 @@ def test_every_known_name_typed_alone_reads_as_itself(resolver, snap):
         if kind == "not_covered":
             ok = isinstance(item, Unresolved) and item.reason == "not_covered"
         else:
-            ok = isinstance(item, Resolved) and item.match == "exact" and (
-                item.ingredients == ingredients)
+            ok = (
+                isinstance(item, Resolved)
+                and item.match == "exact"
+                and (item.ingredients == ingredients)
+            )
         if not ok:
             wrong.append((name, items))
     assert len(names) > 800
     assert not wrong, wrong[:5]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(max_size=300) | st.text(alphabet=" ,;/+&()#.-\nandwithplus0123456789mgzoloft", max_size=120))
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(max_size=300)
+    | st.text(alphabet=" ,;/+&()#.-\nandwithplus0123456789mgzoloft", max_size=120)
+)
 def test_any_text_is_read_without_error(resolver, text):
     items = resolver.parse(text)
     assert [item.query for item in items] == resolver.split(text)

@@ -20,7 +20,12 @@ from interactions.resolver import Resolved, Unresolved
         ("Percocet", "Percocet", "combination", ("oxycodone", "acetaminophen")),
         ("Vicodin", "Vicodin", "combination", ("hydrocodone", "acetaminophen")),
         ("Norco", "Norco", "combination", ("hydrocodone", "acetaminophen")),
-        ("Tylenol with Codeine", "Tylenol with Codeine", "combination", ("codeine", "acetaminophen")),
+        (
+            "Tylenol with Codeine",
+            "Tylenol with Codeine",
+            "combination",
+            ("codeine", "acetaminophen"),
+        ),
         ("Tylenol #3", "Tylenol #3", "combination", ("codeine", "acetaminophen")),
         ("tylenol 3", "Tylenol #3", "combination", ("codeine", "acetaminophen")),
         ("Suboxone", "Suboxone", "combination", ("buprenorphine", "naloxone")),
@@ -52,10 +57,18 @@ from interactions.resolver import Resolved, Unresolved
         ("Adderal", "Adderall", "brand", ("amphetamine",)),
         ("sertaline 50mg", "sertraline", "generic", ("sertraline",)),
         # generic combination products listed in products.yaml (never made up from parts)
-        ("oxycodone/acetaminophen 5/325", "oxycodone/acetaminophen", "combination",
-         ("oxycodone", "acetaminophen")),
-        ("hydrocodone-acetaminophen", "hydrocodone/acetaminophen", "combination",
-         ("hydrocodone", "acetaminophen")),
+        (
+            "oxycodone/acetaminophen 5/325",
+            "oxycodone/acetaminophen",
+            "combination",
+            ("oxycodone", "acetaminophen"),
+        ),
+        (
+            "hydrocodone-acetaminophen",
+            "hydrocodone/acetaminophen",
+            "combination",
+            ("hydrocodone", "acetaminophen"),
+        ),
         ("percs", "Percocet", "combination", ("oxycodone", "acetaminophen")),
         # doses that change identity (dose_reads_as in the knowledge base)
         ("naltrexone 4.5mg", "low-dose naltrexone", "generic", ("low-dose-naltrexone",)),
@@ -76,7 +89,10 @@ def test_names_resolve(resolver, query, name, kind, ingredients):
     result = resolver.resolve(query)
     assert isinstance(result, Resolved), result
     assert (result.name, result.kind, tuple(sorted(result.ingredients))) == (
-        name, kind, tuple(sorted(ingredients)))
+        name,
+        kind,
+        tuple(sorted(ingredients)),
+    )
     assert result.query == query
 
 
