@@ -3,9 +3,10 @@
 Sync workers, 2 × cores + 1 of them: the work is CPU-bound Python, so processes (not
 threads) use the cores, and because a sync worker takes one connection at a time the
 kernel spreads requests evenly; with threaded workers a few keep-alive connections from a
-load balancer stay pinned to one process. Sync workers must sit behind a proxy or load
-balancer that buffers slow clients (docs/DEPLOY.md); GUNICORN_WORKER_CLASS=gthread and
-GUNICORN_THREADS=4 suit a server exposed without one. `make bench` compared both.
+load balancer stay pinned to one process. `make bench` compared both. Either kind is held
+by slow clients (gthread only has a few more threads to lose), so gunicorn always sits
+behind nginx, which buffers them, on a unix socket: deploy/serve.sh sets
+GUNICORN_BIND=unix:… (docs/DEPLOY.md).
 """
 
 import multiprocessing
