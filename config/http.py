@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import QueryDict
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_page
 
@@ -57,10 +56,7 @@ def public_page(view=None, *, query=()):
     @functools.wraps(view)
     def rendered(request, *args, **kwargs):
         request.page_cache = "miss"  # logged by config.middleware.RequestLogMiddleware
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        return response
+        return view(request, *args, **kwargs)
 
     cached = cache_page(settings.PAGE_CACHE_SECONDS, cache=PAGES)(rendered)
 
@@ -74,7 +70,12 @@ def public_page(view=None, *, query=()):
         request.META["QUERY_STRING"] = urlencode(kept)
         request.GET = QueryDict(request.META["QUERY_STRING"])
         request.page_cache = "hit"
-        return cached(request, *args, **kwargs)
+        response = cached(request, *args, **kwargs)
+        if response.status_code == 200:
+            # What browsers and CDNs may keep, whatever the server cache keeps.
+            response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+            response.headers.pop("Expires", None)
+        return response
 
     return wrapped
 

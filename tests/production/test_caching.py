@@ -175,6 +175,14 @@ def test_cache_control(client, library):
         assert "ETag" not in response.headers and "Last-Modified" not in response.headers, path
 
 
+@override_settings(PUBLIC_PAGE_MAX_AGE=900)
+def test_browsers_and_cdns_keep_public_pages_for_their_own_max_age(client, make_guide):
+    guide = make_guide()
+    for _ in range(2):  # rendered, then from the server's cache (which keeps it 300 s)
+        response = client.get(guide.get_absolute_url())
+        assert response.headers["Cache-Control"] == "public, max-age=900"
+
+
 def test_reads_still_count_when_served_from_the_cache(client, make_guide):
     guide = make_guide()
     for _ in range(3):
