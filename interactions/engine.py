@@ -236,6 +236,19 @@ def _fitting_references(snap: Snapshot, match: _Match) -> list[Reference]:
     return fitting or cited
 
 
+def _references_about(snap: Snapshot, rule, slugs) -> tuple[Reference, ...]:
+    """A duplicate or cumulative rule's sources that are about its medicines, their classes
+    or the mechanism; if none is, the medicines' own labels."""
+    topics = set(rule.mechanisms)
+    for slug in slugs:
+        topics |= {slug} | snap.ingredients[slug].classes
+    cited = [snap.references[r] for r in rule.references]
+    fitting = [ref for ref in cited if ref.fits(topics)]
+    if not fitting:
+        fitting = [label for label in (own_label(snap.ingredients[s]) for s in slugs) if label]
+    return _unique_by_url(fitting or cited)
+
+
 @dataclass(frozen=True, slots=True)
 class PairTable:
     current: dict[tuple[str, str], Finding]  # (x, y) with x < y, both taken now
@@ -346,7 +359,7 @@ def _duplicate_finding(snap: Snapshot, slug: str, medicines: list[str]) -> Findi
         what_to_do=tuple(_fill(step, values) for step in texts.what_to_do),
         warning_signs=texts.warning_signs,
         emergency=_fill(texts.emergency, values),
-        references=tuple(snap.references[r] for r in rule.references),
+        references=_references_about(snap, rule, [slug]),
         rule_ids=(rule.id,),
         medicines=tuple(medicines),
     )
@@ -409,7 +422,7 @@ def _cumulative_findings(
                 what_to_do=tuple(_fill(step, values) for step in texts.what_to_do),
                 warning_signs=texts.warning_signs,
                 emergency=_fill(texts.emergency, values),
-                references=tuple(snap.references[r] for r in rule.references),
+                references=_references_about(snap, rule, ordered),
                 rule_ids=(rule.id,),
                 stopped=tuple(sorted(gone)),
             )

@@ -52,3 +52,29 @@ def test_a_rule_keeps_the_examples_that_fit_each_pair(pair):
     # labels; each pair keeps its own.
     assert "label-zolpidem" in {r.id for r in pair("zolpidem", "alcohol").references}
     assert "label-alprazolam" not in {r.id for r in pair("zolpidem", "alcohol").references}
+
+
+def test_duplicate_and_cumulative_findings_cite_sources_about_them(snap):
+    wrong = []
+    for slug in snap.ingredients:
+        finding = engine._duplicate_finding(snap, slug, ["Brand one", "Brand two"])
+        if finding is None:
+            continue
+        topics = _topics(snap, finding)
+        wrong += [(finding.rule_ids, slug, ref.id) for ref in finding.references if not ref.about & topics]
+    for rule in snap.cumulative_rules:
+        members = [s for s, i in snap.ingredients.items() if any(sel.matches(i) for sel in rule.members)]
+        for start in range(0, max(len(members) - 3, 1), 3):
+            medicines = [engine.Medicine(s, (s,)) for s in members[start:start + 4]]
+            for finding in engine.check(snap, medicines):
+                if finding.kind == "cumulative":
+                    topics = _topics(snap, finding)
+                    wrong += [(finding.rule_ids, finding.ingredients, ref.id)
+                              for ref in finding.references if not ref.about & topics]
+    assert not wrong, wrong[:20]
+
+
+def test_the_same_medicine_twice_cites_its_own_label(snap):
+    finding = engine._duplicate_finding(snap, "alprazolam", ["Xanax", "alprazolam"])
+    assert "label-sertraline" not in {r.id for r in finding.references}
+    assert any("alprazolam" in r.about for r in finding.references)
