@@ -146,6 +146,9 @@ class _Index:
     labels: dict[str, str] = field(default_factory=dict)  # normalised name -> name as written
     tokens: dict[tuple[str, ...], Target] = field(default_factory=dict)  # name as tokens
     longest: int = 1  # tokens in the longest name
+    # Names that also come with a number ("tylenol": Tylenol #3, #4): a number typed after
+    # them that names no product ("Tylenol #2") must not be dropped.
+    numbered: set[tuple[str, ...]] = field(default_factory=set)
 
 
 @dataclass
@@ -158,6 +161,7 @@ class _Piece:
     match: str = "exact"
     doses: list[str] = field(default_factory=list)
     numbered: bool = False  # a product number ("#2") that no known name took
+    key: tuple[str, ...] = ()  # the known name matched exactly, as tokens
 
 
 def clean(text: str) -> str:
@@ -232,6 +236,8 @@ class Resolver:
         self.index.labels.setdefault(key, name)
         tokens = name_tokens(name)
         if tokens:
+            if len(tokens) > 1 and tokens[-1].isdigit():
+                self.index.numbered.add(tokens[:-1])
             self.index.tokens.setdefault(tokens, target)
             self.index.longest = max(self.index.longest, len(tokens))
 
@@ -355,7 +361,8 @@ class Resolver:
                 continue
             if found is not None:
                 end, target = found
-                pieces.append(_Piece(i, end - 1, target))
+                key = tuple(t.text for t in tokens[i:end])
+                pieces.append(_Piece(i, end - 1, target, key=key))
                 i = end
             elif token.kind in ("dose", "num", "other") or token.text in FORM_WORDS:
                 loose.append(i)
@@ -484,8 +491,10 @@ class Resolver:
             owner.lo, owner.hi = min(owner.lo, k), max(owner.hi, k)
             if tokens[k].kind == "dose":
                 owner.doses.append(tokens[k].text)
-            elif tokens[k].kind == "num":
-                owner.numbered = True
+            if tokens[k].kind == "num" or (
+                tokens[k].kind == "dose" and len(tokens[k].text) <= 2 and tokens[k].text.isdigit()
+            ):
+                owner.numbered = True  # "#2", "No. 2", or a bare "2" ("Tylenol 2")
             if owner.match == "exact" and owner.target is not None and tokens[k].kind != "other":
                 owner.match = "dose"
         return orphans
@@ -499,8 +508,13 @@ class Resolver:
             piece.hi += 1  # "Zoloft (50 mg)": keep the bracket that closes it
         query = " ".join(typed[tokens[piece.lo].start : tokens[piece.hi].end].split())
         target, how = piece.target, piece.match
-        if piece.numbered:  # "Tylenol #2": never the plain brand without its number
+        if piece.numbered and piece.key in self.index.numbered:
+            # "Tylenol #2", "Tylenol 2": a number that names no product we know. Never the
+            # plain brand without its number (Tylenol #2 has codeine; Tylenol does not).
+            target, how = None, ""
+        elif piece.numbered and not piece.key:  # a close spelling: read with its number
             target, how = self._find(clean(query))
+        # Otherwise a count ("Xanax 1mg #90", "Tylenol with Codeine #3") is read like a dose.
         if target is not None and target.kind != "not_covered":
             target = self._dose_identity(target, piece.doses)
             if target is not piece.target and how == "exact":

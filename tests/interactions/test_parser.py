@@ -291,12 +291,13 @@ def names(resolver, snap):
 
 def _crosses(resolver, left: str, separator: str, right: str) -> bool:
     """Whether some known name runs across the join (then the join is not a separator
-    there: "Tylenol" + " " + "3" is Tylenol #3). Uses the name index only, not the parser."""
+    there: "Tylenol" + " " + "3" is Tylenol #3, "Lorcet" + " plus " is Lorcet Plus). Uses the
+    name index only, not the parser."""
     a, s, b = name_tokens(left), name_tokens(separator), name_tokens(right)
     joined = a + s + b
     index, compact = resolver.index.tokens, resolver.index.compact
     for i in range(len(a)):
-        for j in range(len(a) + len(s) + 1, len(joined) + 1):
+        for j in range(len(a) + 1, len(joined) + 1):  # ends in the separator or after it
             span = joined[i:j]
             if span in index or ("," not in span and "".join(span) in compact and not s):
                 return True
