@@ -183,3 +183,12 @@ def test_the_coverage_note_no_longer_says_foods_are_not_covered(snap):
     note = " ".join(str(v) for v in snap.coverage.values())
     assert "aged cheese with MAOIs" not in note
     assert "tyramine" in note
+
+
+def test_advice_notes_read_at_grade_8_or_below_and_cite_sources(snap, stand_in):
+    assert snap.advice, "no advice notes"
+    for item in snap.advice:
+        text = engine._fill(item.text, {"names": "Xanax and Xanax"})
+        assert grade(stand_in(f"{item.title}. {text}"), is_markdown=False) <= MAX_GRADE, item.id
+        assert not SAFE.search(text), item.id
+        assert item.references and all(snap.references[r].url.startswith("https://") for r in item.references)
