@@ -49,6 +49,8 @@ def test_the_properties_are_on_the_medicines_the_labels_name(snap):
     assert having(snap, "cyp3a4_with_moderate", "major") == ["lemborexant"]
     assert {"suvorexant", "daridorexant"} <= set(having(snap, "cyp3a4_with_moderate", "moderate"))
     assert "triazolam" in having(snap, "cyp3a4_with_strong", "contraindicated")
+    assert "eletriptan" in having(snap, "cyp3a4_with_strong", "major")
+    assert "buspirone" in having(snap, "cyp3a4_with_moderate", "moderate")
     assert {"sertraline", "citalopram", "bupropion", "amitriptyline", "phenytoin"} <= set(
         having(snap, "lowered_by_inducers")
     )
@@ -149,6 +151,8 @@ def test_every_cyp3a4_inhibitor_with_a_cyp3a4_blood_thinner_warns_of_bleeding(sn
         ("suvorexant", "clarithromycin", "major"),
         ("triazolam", "clarithromycin", "contraindicated"),
         ("warfarin", "erythromycin", "moderate"),  # was "Low risk"
+        ("eletriptan", "clarithromycin", "major"),  # Relpax label: not within 72 hours
+        ("buspirone", "erythromycin", "moderate"),  # buspirone label: low dose
     ],
 )
 def test_named_cyp3a4_pairs(pair, a, b, severity):
@@ -249,7 +253,7 @@ PK_RULES = (
     "inducer-antidepressant", "inducer-anticonvulsant", "pgp-inducer-anticoagulant",
     "pgp-inhibitor-anticoagulant", "cyp3a4-inhibitor-anticoagulant", "cyp2d6-moderate-prodrug",
     "cyp2d6-moderate-tramadol", "lithium-neurotoxicity", "clonidine-tricyclic",
-    "alcohol-disulfiram-like",
+    "alcohol-disulfiram-like", "cyp3a4-strong-label-avoid", "cyp3a4-moderate-label-dose",
 )  # fmt: skip
 
 
@@ -267,7 +271,7 @@ def test_new_rules_say_what_to_do_when_you_already_take_both(snap):
     new = ("cyp3a4-moderate-orexin-avoid", "cyp3a4-moderate-orexin-dose", "inducer-antidepressant",
            "inducer-anticonvulsant", "pgp-inducer-anticoagulant", "pgp-inhibitor-anticoagulant",
            "cyp3a4-inhibitor-anticoagulant", "cyp2d6-moderate-prodrug", "lithium-neurotoxicity",
-           "clonidine-tricyclic")  # fmt: skip
+           "clonidine-tricyclic", "cyp3a4-strong-label-avoid", "cyp3a4-moderate-label-dose")  # fmt: skip
     for rid in new:
         steps = " ".join(rules[rid].texts.what_to_do).lower()
         assert "already take both" in steps and "do not stop" in steps, rid
