@@ -61,7 +61,7 @@ FORM_WORDS = frozenset(
 # Words around a list ("I take zoloft and tramadol"): skipped unless part of a known name.
 FILLER_WORDS = frozenset(
     {"i", "im", "take", "takes", "taking", "took", "also", "my", "both", "together", "the", "of"}
-    | {"for", "to"}
+    | {"for", "to", "or", "then"}  # "zoloft or prozac": both are read, and checked together
 )
 UNIT = (
     r"(?:mg/5\s?ml|mg/ml|mcg/hr|mcg/h|milligrams?|micrograms?|grams?|units?"

@@ -210,6 +210,10 @@ def read(resolver, text):
             ],
         ),
         (
+            "zoloft and/or prozac",
+            [("zoloft", "Zoloft", ("sertraline",)), ("prozac", "Prozac", ("fluoxetine",))],
+        ),
+        (
             "zoloft for anxiety",
             [("zoloft", "Zoloft", ("sertraline",)), ("anxiety", None, "unknown")],
         ),
