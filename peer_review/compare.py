@@ -156,13 +156,17 @@ class DecisionError(ValueError):
 
 
 def parse_decisions(
-    raw: Sequence[Mapping], known_references: Iterable[str] | None = None, problems: list[str] | None = None
+    raw: Sequence[Mapping],
+    known_references: Iterable[str] | None = None,
+    problems: list[str] | None = None,
+    known_rules: Iterable[str] | None = None,
 ) -> list[Decision]:
     """Validate the decisions file: every entry has a decision, a one-line reason and a source.
 
     An unknown reference id raises, or is added to `problems` when given (the knowledge base
     may be mid-edit: the run still reports everything else)."""
     refs = set(known_references) if known_references is not None else None
+    rule_ids = set(known_rules) if known_rules is not None else None
     out, seen = [], set()
     for index, item in enumerate(raw or []):
         where = f"decisions[{index}] ({item.get('id', '?')})"
@@ -197,6 +201,12 @@ def parse_decisions(
                 if problems is None:
                     raise DecisionError(message)
                 problems.append(message)
+        stale = [r for r in item.get("rules") or () if rule_ids is not None and r not in rule_ids]
+        if stale:
+            message = f"{where}: no rule {', '.join(stale)} in interactions/data/rules.yaml (renamed or removed?)"
+            if problems is None:
+                raise DecisionError(message)
+            problems.append(message)
         out.append(
             Decision(
                 id=item["id"],

@@ -169,7 +169,9 @@ def main(argv=None) -> int:
 
     raw = yaml.safe_load((HERE / "decisions.yaml").read_text(encoding="utf-8")) or {}
     try:
-        decisions = compare.parse_decisions(raw.get("decisions") or [], snap.references, problems)
+        decisions = compare.parse_decisions(
+            raw.get("decisions") or [], snap.references, problems, known_rules=(r.id for r in snap.rules)
+        )
     except compare.DecisionError as error:
         print(f"peer-review: {error}", file=sys.stderr)
         return 2

@@ -247,3 +247,12 @@ def test_an_entry_limited_to_ansm_levels_leaves_the_others_uncovered():
     )[0]  # fmt: skip
     assert entry.covers(Pair("a", "b", ours=2, theirs=0, rules=("r",)), {})
     assert not entry.covers(Pair("a", "b", ours=2, theirs=4, rules=("r",)), {})
+
+
+def test_a_decision_naming_a_rule_that_no_longer_exists_is_reported():
+    item = {"id": "d", "kind": "over-call", "rules": ["gone"], "decision": "kept", "reason": "r", "sources": ["label-x"]}
+    with pytest.raises(compare.DecisionError):
+        parse_decisions([item], {"label-x"}, known_rules={"kept-rule"})
+    problems = []
+    parse_decisions([item], {"label-x"}, problems, known_rules={"kept-rule"})
+    assert "gone" in problems[0]
