@@ -278,6 +278,23 @@ def test_new_rules_say_what_to_do_when_you_already_take_both(snap):
         assert "stop now" not in steps and "stop taking" not in steps, rid
 
 
+PK_MECHANISMS = {
+    "cyp2d6-inhibition", "cyp3a4-inhibition", "cyp3a4-induction", "pgp-inhibition", "pgp-induction",
+    "enzyme-induction", "lithium-levels", "lithium-neurotoxicity", "bleeding", "reduced-effect",
+}  # fmt: skip
+
+
+def test_every_moderate_or_worse_pharmacokinetic_rule_speaks_to_people_already_on_both(snap):
+    """CLINICAL.md, "Many people already take both": never read as "stop now"."""
+    for rule in snap.rules:
+        if rule.severity == "minor" or not PK_MECHANISMS & set(rule.mechanisms):
+            continue
+        if any(("slug", frozenset({"alcohol"})) in sel.conditions for sel in rule.side_a + rule.side_b):
+            continue  # alcohol is not a prescribed medicine: the advice is about drinking
+        steps = " ".join(rule.texts.what_to_do).lower()
+        assert "already take both" in steps or "told to take both" in steps, rule.id
+
+
 # --------------------------------------------------------------------------- the API
 
 
