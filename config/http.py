@@ -17,12 +17,15 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_page
+from django.views.decorators.gzip import gzip_page
 
 PAGES = "pages"  # the cache alias for rendered public pages (settings.CACHES)
 PRIVATE = "private, no-store"
 SAFE_METHODS = ("GET", "HEAD")
 # A value a page's own parameters can take (a page number, "class"); anything else is dropped.
 _PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+# "gzip" in Accept-Encoding, unless refused with q=0.
+_TAKES_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q\s*=\s*0(?:\.0*)?(?![.\d]))", re.IGNORECASE)
 
 
 def read_only(view):
@@ -46,7 +49,8 @@ def public_page(view=None, *, query=()):
     key; any other parameter is ignored, so `?utm=…` or `?v=N` never makes a new entry.
     The key is Django's: the full address (scheme and host included, so a forged Host
     header gets its own entry and never poisons another's) plus the request headers the
-    response varies on. Entries are dropped when content changes (clear_pages) and keyed
+    response varies on. Pages are stored compressed, so a hit costs no gzip; Accept-Encoding
+    is first reduced to "gzip" or nothing, so it makes two entries at most. Entries are dropped when content changes (clear_pages) and keyed
     by the release (settings.CACHES["pages"]["KEY_PREFIX"]).
     """
     if view is None:
@@ -58,7 +62,7 @@ def public_page(view=None, *, query=()):
         request.page_cache = "miss"  # logged by config.middleware.RequestLogMiddleware
         return view(request, *args, **kwargs)
 
-    cached = cache_page(settings.PAGE_CACHE_SECONDS, cache=PAGES)(rendered)
+    cached = cache_page(settings.PAGE_CACHE_SECONDS, cache=PAGES)(gzip_page(rendered))
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -69,6 +73,8 @@ def public_page(view=None, *, query=()):
         ]
         request.META["QUERY_STRING"] = urlencode(kept)
         request.GET = QueryDict(request.META["QUERY_STRING"])
+        takes_gzip = _TAKES_GZIP.search(request.headers.get("Accept-Encoding", ""))
+        request.META["HTTP_ACCEPT_ENCODING"] = "gzip" if takes_gzip else ""
         request.page_cache = "hit"
         response = cached(request, *args, **kwargs)
         if response.status_code == 200:

@@ -129,6 +129,21 @@ def test_gzip_and_plain_are_cached_apart(client, make_guide):
     assert plain.content.startswith(b"<!doctype html>")
 
 
+def test_pages_are_stored_compressed_and_gzip_refused_is_respected(client, make_guide):
+    url = make_guide().get_absolute_url()
+    client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    entries = len(caches["pages"]._cache)
+    for header in ("gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8, *;q=0.1", "GZIP"):
+        response = client.get(url, HTTP_ACCEPT_ENCODING=header)
+        assert response.headers["Content-Encoding"] == "gzip", header
+    for header in ("gzip;q=0", "gzip; q=0.000", "identity", "", "deflate, br"):
+        response = client.get(url, HTTP_ACCEPT_ENCODING=header)
+        assert "Content-Encoding" not in response.headers, header
+        assert response.content.startswith(b"<!doctype html>"), header
+    # One compressed and one plain copy, whatever the header said: the plain one is new.
+    assert len(caches["pages"]._cache) == entries + 1
+
+
 @override_settings(COUNTER_BATCH=20)
 def test_conditional_get_on_guides(client, make_guide):
     guide = make_guide()
