@@ -150,7 +150,7 @@ def _merge(snap: Snapshot, matches: list[_Match], stopped: tuple[str, ...] = ())
         titles.append(_fill(texts.title, values))
         summaries.append(_fill(texts.summary, values))
         steps.extend(_fill(step, values) for step in texts.what_to_do)
-        signs.extend(texts.warning_signs)
+        signs.extend(_fill(sign, values) for sign in texts.warning_signs)
         if texts.emergency:
             emergencies.append(_fill(texts.emergency, values))
         mechanisms.extend(match.rule.mechanisms)

@@ -74,6 +74,17 @@ def test_every_pgp_inducer_with_every_pgp_blood_thinner_is_serious(snap, pair):
         assert "stroke" in finding.emergency, (inducer, thinner)
 
 
+def test_every_inducer_with_every_blood_thinner_warns_of_clots(snap, pair):
+    thinners = [s for s in with_class(snap, "anticoagulant")
+                if {"cyp3a4_substrate", "pgp_substrate"} & set(snap.ingredients[s].properties)]
+    assert "warfarin" in thinners
+    for inducer, thinner in pairs(having(snap, "cyp3a4_inducer"), thinners):
+        finding = pair(inducer, thinner)
+        assert at_least(finding, "moderate"), (inducer, thinner)
+        assert "stroke" in finding.emergency, (inducer, thinner)
+        assert {"cyp3a4-induction", "pgp-induction"} & set(finding.mechanisms), (inducer, thinner)
+
+
 def test_every_pgp_inhibitor_with_every_pgp_blood_thinner_warns_of_bleeding(snap, pair):
     for inhibitor, thinner in pairs(having(snap, "pgp_inhibitor"), having(snap, "pgp_substrate")):
         finding = pair(inhibitor, thinner)
@@ -151,6 +162,7 @@ def test_every_cyp3a4_inhibitor_with_a_cyp3a4_blood_thinner_warns_of_bleeding(sn
         ("suvorexant", "clarithromycin", "major"),
         ("triazolam", "clarithromycin", "contraindicated"),
         ("warfarin", "erythromycin", "moderate"),  # was "Low risk"
+        ("warfarin", "st-johns-wort", "moderate"),  # warfarin label: INR can drop
         ("eletriptan", "clarithromycin", "major"),  # Relpax label: not within 72 hours
         ("buspirone", "erythromycin", "moderate"),  # buspirone label: low dose
     ],
@@ -254,6 +266,7 @@ PK_RULES = (
     "pgp-inhibitor-anticoagulant", "cyp3a4-inhibitor-anticoagulant", "cyp2d6-moderate-prodrug",
     "cyp2d6-moderate-tramadol", "lithium-neurotoxicity", "clonidine-tricyclic",
     "alcohol-disulfiram-like", "cyp3a4-strong-label-avoid", "cyp3a4-moderate-label-dose",
+    "inducer-anticoagulant",
 )  # fmt: skip
 
 
@@ -293,6 +306,16 @@ def test_every_moderate_or_worse_pharmacokinetic_rule_speaks_to_people_already_o
             continue  # alcohol is not a prescribed medicine: the advice is about drinking
         steps = " ".join(rule.texts.what_to_do).lower()
         assert "already take both" in steps or "told to take both" in steps, rule.id
+
+
+def test_no_pair_finding_shows_an_unfilled_placeholder(snap):
+    """'The problem {b} treats comes back' once reached patients as written."""
+    from interactions import engine
+
+    table = engine.pair_table(snap)
+    for finding in list(table.current.values()) + list(table.stopped.values()):
+        texts = [finding.title, finding.summary, finding.emergency, *finding.what_to_do, *finding.warning_signs]
+        assert not any("{" in text or "}" in text for text in texts), (finding.rule_ids, texts)
 
 
 # --------------------------------------------------------------------------- the API
