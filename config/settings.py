@@ -292,6 +292,11 @@ PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "300"))
 # Guide reads are written to the database once every COUNTER_BATCH reads (articles.reads).
 COUNTER_BATCH = int(os.environ.get("COUNTER_BATCH", "1" if DEBUG else "20"))
 
+# The knowledge folder the site reads (empty: the real one in the repository). The benchmark
+# points it at synthetic knowledge (bench/synthetic_kb.py); the domain never reads settings,
+# the interactions app hands this to the snapshot loader at start-up.
+KNOWLEDGE_DIR = os.environ.get("KNOWLEDGE_DIR", "")
+
 # Per-client limits on the checker and the API, declared on their views (config.ratelimits).
 # Off by default in development and tests; always on in production.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", not DEBUG)

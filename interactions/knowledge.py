@@ -995,13 +995,29 @@ def _files_fingerprint(data_dir: Path) -> tuple:
     return tuple(stats)
 
 
-def snapshot(data_dir: Path = DATA_DIR) -> Snapshot:
+_default_dir: Path = DATA_DIR
+
+
+def use_data_dir(data_dir: str | Path | None) -> None:
+    """Read the knowledge from another folder by default (the site's KNOWLEDGE_DIR setting,
+    set by the web layer at start-up; the benchmark's synthetic knowledge). None: the real one."""
+    global _default_dir
+    _default_dir = Path(data_dir).resolve() if data_dir else DATA_DIR
+
+
+def default_data_dir() -> Path:
+    return _default_dir
+
+
+def snapshot(data_dir: Path | None = None) -> Snapshot:
     """The current snapshot, rebuilt when the data files change.
 
     Checking is a handful of stat() calls; the files are hashed and re-read only when their
     size or modification time changes. A broken edit keeps the last good snapshot in use.
+    Without `data_dir`, the folder set by use_data_dir (the real data by default).
     """
     global _current, _fingerprint
+    data_dir = _default_dir if data_dir is None else data_dir
     fingerprint = (str(data_dir), _files_fingerprint(data_dir))
     if _current is not None and fingerprint == _fingerprint:
         return _current

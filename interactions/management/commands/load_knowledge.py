@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Validate interactions/data/*.yaml and load it into the database."
 
     def add_arguments(self, parser):
-        parser.add_argument("--data-dir", default=str(knowledge.DATA_DIR))
+        parser.add_argument("--data-dir", default=str(knowledge.default_data_dir()))
 
     def handle(self, *args, data_dir, **options):
         try:
