@@ -22,6 +22,7 @@ MECHANISMS = {
     "duplicate-therapy", "duplicate-ingredient", "lowered-tolerance",
     "pgp-inhibition", "pgp-induction", "enzyme-induction", "lithium-neurotoxicity",
     "alcohol-reaction", "reduced-effect", "stimulant-stacking", "dopamine-blockade",
+    "anticonvulsant-levels",
 }
 REQUIRED_SECTIONS = ["What to do", "Warning signs", "Questions to ask your doctor or pharmacist"]
 EMERGENCY_SECTION = "Get emergency help if…"

@@ -56,6 +56,7 @@ MECHANISMS = (
     "lithium-neurotoxicity",
     "alcohol-reaction",
     "reduced-effect",
+    "anticonvulsant-levels",
     "stimulant-stacking",
     "dopamine-blockade",
 )
@@ -97,6 +98,7 @@ PROPERTIES: dict[str, frozenset] = {
     "lowered_by_inducers": frozenset({True}),
     "lithium_neurotoxic": frozenset({True}),
     "disulfiram_like": frozenset({True}),
+    "raises_anticonvulsants": frozenset({True}),
     "bleeding": frozenset({"serotonergic", "nsaid", "antiplatelet", "anticoagulant"}),
     "raises_lithium": frozenset({True}),
     "hepatotoxic": frozenset({True}),

@@ -165,6 +165,8 @@ def test_every_cyp3a4_inhibitor_with_a_cyp3a4_blood_thinner_warns_of_bleeding(sn
         ("warfarin", "st-johns-wort", "moderate"),  # warfarin label: INR can drop
         ("eletriptan", "clarithromycin", "major"),  # Relpax label: not within 72 hours
         ("buspirone", "erythromycin", "moderate"),  # buspirone label: low dose
+        ("carbamazepine", "erythromycin", "moderate"),  # carbamazepine label: adjust or check levels
+        ("carbamazepine", "fluvoxamine", "moderate"),
     ],
 )
 def test_named_cyp3a4_pairs(pair, a, b, severity):
@@ -218,6 +220,15 @@ def test_named_inducer_pairs_are_never_silent_or_low(pair, a, b):
 # --------------------------------------------------------------------------- CYP2D6 prodrugs
 
 
+def test_every_medicine_that_raises_seizure_medicine_levels_is_flagged(snap, pair):
+    raisers = having(snap, "raises_anticonvulsants")
+    assert "fluoxetine" in raisers
+    for raiser, victim in pairs(raisers, ["phenytoin", "carbamazepine"]):
+        finding = pair(raiser, victim)
+        assert at_least(finding, "moderate"), (raiser, victim)
+        assert "anticonvulsant-levels" in finding.mechanisms and "911" in finding.emergency
+
+
 def test_every_moderate_cyp2d6_inhibitor_with_every_prodrug_is_use_with_care(snap, pair):
     moderate, prodrugs = having(snap, "cyp2d6_inhibitor", "moderate"), having(snap, "cyp2d6_prodrug")
     assert {"duloxetine", "sertraline"} <= set(moderate)
@@ -266,7 +277,7 @@ PK_RULES = (
     "pgp-inhibitor-anticoagulant", "cyp3a4-inhibitor-anticoagulant", "cyp2d6-moderate-prodrug",
     "cyp2d6-moderate-tramadol", "lithium-neurotoxicity", "clonidine-tricyclic",
     "alcohol-disulfiram-like", "cyp3a4-strong-label-avoid", "cyp3a4-moderate-label-dose",
-    "inducer-anticoagulant",
+    "inducer-anticoagulant", "anticonvulsant-levels-raised",
 )  # fmt: skip
 
 
@@ -294,6 +305,7 @@ def test_new_rules_say_what_to_do_when_you_already_take_both(snap):
 PK_MECHANISMS = {
     "cyp2d6-inhibition", "cyp3a4-inhibition", "cyp3a4-induction", "pgp-inhibition", "pgp-induction",
     "enzyme-induction", "lithium-levels", "lithium-neurotoxicity", "bleeding", "reduced-effect",
+    "anticonvulsant-levels",
 }  # fmt: skip
 
 
