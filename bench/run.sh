@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# Load benchmark: gunicorn + PostgreSQL + Redis on this machine, wrk on loopback.
+# Load benchmark on the stack production runs: nginx in front of gunicorn on a unix socket
+# (deploy/serve.sh, as `make serve`), PostgreSQL and Redis, all on loopback; wrk on loopback.
 #
-#   make bench                       (or: bash bench/run.sh)
-#   BENCH_DURATION=10 make bench     (shorter runs while trying things)
+#   make bench                        (this, then the scale run: bench/scale.sh)
+#   BENCH_DURATION=10 bash bench/run.sh   (shorter runs while trying things)
 #
-# Each target gets a warm-up, then BENCH_DURATION seconds of wrk with BENCH_CONNECTIONS
-# keep-alive connections (Accept-Encoding: gzip, as a browser). Then Chromium loads the
-# home page and a guide with its cache off, to weigh what a first visit transfers.
+# The checker and the API get a different list on every request: bench/queries.py writes
+# tens of thousands of random lists of real names (brands, generics, typos) and
+# bench/random_paths.lua picks the next one per request, so the benchmark measures cold
+# checks, as real visitors make them, not one list served from warm caches.
+#
+# Ceilings: /robots.txt is the cheapest answer gunicorn gives through the whole Django
+# middleware stack (the targets' ratios are to it); the static CSS file is what nginx alone
+# serves (the machine's own ceiling, reported too).
+#
+# Each target gets a 3 s warm-up, then BENCH_DURATION seconds of wrk with BENCH_CONNECTIONS
+# keep-alive connections (Accept-Encoding: gzip, as a browser). Then Chromium loads the home
+# page and a guide with its cache off, to weigh what a first visit transfers.
 # Results: bench/results/load.json and the "Load" section of docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,15 +26,17 @@ PY=.venv/bin/python
 PORT=${BENCH_PORT:-8765}
 BASE="http://127.0.0.1:$PORT"
 DURATION=${BENCH_DURATION:-30}
-CONNECTIONS=${BENCH_CONNECTIONS:-8}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
 RESULTS=bench/results
+QUERIES="$RESULTS/queries"
 mkdir -p "$RESULTS"
-gunicorn_pid=""
+RUN=$(mktemp -d)
+serve_pid=""
 
 cleanup() {
-  [ -n "$gunicorn_pid" ] && kill "$gunicorn_pid" 2>/dev/null && wait "$gunicorn_pid" 2>/dev/null || true
+  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
   stop_redis
-  rm -rf "${REDIS_DIR:-/nonexistent}"
+  rm -rf "${REDIS_DIR:-/nonexistent}" "$RUN"
 }
 trap cleanup EXIT
 
@@ -32,6 +44,7 @@ need=()
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "Install Debian packages: ${need[*]}" >&2; exit 1; fi
@@ -43,9 +56,11 @@ start_postgres beforeyoumix_bench
 start_redis 6391
 export DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0
 export SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
-# All load comes from one address: raise the per-client limits so the limiter runs (and
-# costs what it costs) without refusing the benchmark's own requests.
+# All load comes from one address. By default the rate limiter runs, as in production (a
+# counter in Redis per checker and API request), with limits raised so it never refuses the
+# benchmark; RATELIMIT_ENABLED=0 turns it off.
 export RATELIMIT_CHECK=100000000/m RATELIMIT_API=100000000/m
+export NGINX_CONN_PER_ADDRESS=${NGINX_CONN_PER_ADDRESS:-64}
 export LOG_LEVEL=INFO  # one JSON line per request, as in production
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
@@ -57,37 +72,52 @@ from articles.models import Article
 guide = Article.objects.published().filter(slug__contains='tramadol').first() or Article.objects.published().first()
 print(guide.get_absolute_url())")
 CSS=$($PY manage.py shell -v 0 -c "from django.templatetags.static import static; print(static('css/site.css'))")
-FIVE="Zoloft,Ultram,Xanax,Percocet,Ambien"
-TWENTY_FIVE="sertraline,fluoxetine,tramadol,oxycodone,alprazolam,zolpidem,gabapentin,ibuprofen,aspirin,warfarin,lithium,bupropion,mirtazapine,trazodone,methadone,buprenorphine,naltrexone,ondansetron,sumatriptan,cyclobenzaprine,quetiapine,clonazepam,hydrocodone,duloxetine,venlafaxine"
 
-echo "== gunicorn (config/gunicorn.conf.py)"
-GUNICORN_BIND="127.0.0.1:$PORT" .venv/bin/gunicorn --config config/gunicorn.conf.py >"$RESULTS/gunicorn.log" 2>&1 &
-gunicorn_pid=$!
-for _ in $(seq 1 60); do curl -sf -o /dev/null "$BASE/healthz" && break; sleep 0.5; done
+echo "== Random lists of real names ($QUERIES)"
+$PY bench/queries.py --out "$QUERIES" --count "${BENCH_LISTS:-40000}" --seed "${BENCH_SEED:-$RANDOM}"
 
-declare -A TARGETS=(
-  [home]="/"
-  [guide]="$GUIDE"
-  [drug]="/drugs/sertraline/"
-  [check5]="/check/?drugs=$FIVE"
-  [check5_light]="/check/?drugs=$FIVE"
-  [api5]="/api/v1/interactions?drugs=$FIVE"
-  [api25]="/api/v1/interactions?drugs=$TWENTY_FIVE"
-  [static]="$CSS"
+echo "== nginx -> gunicorn (deploy/serve.sh, config/gunicorn.conf.py)"
+PORT=$PORT SERVE_RUN_DIR="$RUN" bash deploy/serve.sh >"$RESULTS/server.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 1 240); do curl -sf -o /dev/null "$BASE/healthz" && break; sleep 0.25; done
+
+# name|path or @file of paths|connections
+TARGETS=(
+  "static|$CSS|$CONNECTIONS"
+  "robots|/robots.txt|$CONNECTIONS"
+  "home|/|$CONNECTIONS"
+  "guide|$GUIDE|$CONNECTIONS"
+  "drug|/drugs/sertraline/|$CONNECTIONS"
+  "check5|@$QUERIES/check5.txt|$CONNECTIONS"
+  "check5_light|@$QUERIES/check5.txt|4"
+  "api5|@$QUERIES/api5.txt|$CONNECTIONS"
+  "api25|@$QUERIES/api25.txt|$CONNECTIONS"
+  "typing|@$QUERIES/typing.txt|4"
 )
-ORDER=(static home guide drug check5 check5_light api5 api25)
-# Latency under light load: as many connections as cores.
-declare -A CONNS=([check5_light]=$(nproc))
 
 : >"$RESULTS/wrk.jsonl"
-for name in "${ORDER[@]}"; do
-  path=${TARGETS[$name]}
-  status=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path")
-  [ "$status" = 200 ] || { echo "$name $path answered $status" >&2; exit 1; }
-  conns=${CONNS[$name]:-$CONNECTIONS}
-  wrk -t1 -c"$conns" -d3s -s bench/report.lua "$BASE$path" >/dev/null  # warm-up
+for target in "${TARGETS[@]}"; do
+  IFS='|' read -r name path conns <<<"$target"
+  file=""
+  if [ "${path:0:1}" = "@" ]; then
+    file=${path:1}
+    # Every list must be answered (a 400 would be a cheap error page, not a check).
+    bad=0
+    while read -r sample; do
+      status=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$sample")
+      [ "$status" = 200 ] || { echo "$name: $sample answered $status" >&2; bad=$((bad + 1)); }
+    done < <(shuf -n 20 "$file")
+    [ "$bad" = 0 ] || exit 1
+    path="(${file##*/}: a random line per request)"
+    url=$BASE/
+  else
+    status=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path")
+    [ "$status" = 200 ] || { echo "$name $path answered $status" >&2; exit 1; }
+    url=$BASE$path
+  fi
+  wrk -t1 -c"$conns" -d3s -s bench/random_paths.lua "$url" -- $file >/dev/null  # warm-up
   echo "-- $name: $path (${DURATION}s, $conns connections)"
-  line=$(wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s -s bench/report.lua "$BASE$path" | tail -n 1)
+  line=$(wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s -s bench/random_paths.lua "$url" -- $file | tail -n 1)
   echo "   $line"
   printf '{"name": "%s", "path": "%s", "connections": %s, "wrk": %s}\n' "$name" "$path" "$conns" "$line" >>"$RESULTS/wrk.jsonl"
 done
@@ -97,4 +127,4 @@ $PY bench/page_weight.py "$BASE" / "$GUIDE" >"$RESULTS/weight.jsonl"
 
 $PY bench/summarize.py "$RESULTS" "$CONNECTIONS" "$DURATION"
 # Keep the end of the request log only (hundreds of thousands of lines).
-tail -n 2000 "$RESULTS/gunicorn.log" >"$RESULTS/gunicorn.tail.log" && rm "$RESULTS/gunicorn.log"
+tail -n 2000 "$RESULTS/server.log" >"$RESULTS/server.tail.log" && rm "$RESULTS/server.log"
