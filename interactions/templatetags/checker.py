@@ -1,38 +1,132 @@
-"""Rendering findings once.
+"""Rendering each finding once per knowledge version, whatever list it came up in.
 
-A finding's HTML depends only on the finding itself, and the same pairs come up for many
-people (sertraline with tramadol, say), so each process keeps the HTML of recent findings.
-The key is the whole finding, so a different medicine list, a stopped medicine or a new
-knowledge version can never be served someone else's text. Nothing leaves the process.
+Most of a finding's HTML depends only on the finding: its rules, its ingredients, which of
+them were stopped, and the knowledge version (texts, sources). The same pairs come up for
+many people in many different lists (sertraline with tramadol, say), so each process keeps
+that HTML, keyed by exactly those things, never by the finding's position on the page nor
+by the names that were typed. The parts that do depend on the list are left as slots in the
+cached HTML and filled in for each page:
+
+- the finding's anchor (`finding-3`, its position on the page);
+- the brand or product names each medicine was entered as ("sertraline (in Zoloft)").
+
+What else a finding shows and a list can change is part of the key: a duplicate's summary
+names the medicines typed ("Percocet and Tylenol both contain..."), and the guides linked
+change when a guide is published. Without a knowledge version in the context (a page that
+does not come from a check) the key is the whole finding, as before. Nothing leaves the
+process; the cache is bounded (least recently used out).
 """
 
+from __future__ import annotations
+
+import dataclasses
+import functools
 import json
-import threading
-from collections import OrderedDict
 
 from django import template
 from django.template.loader import get_template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 FINDING_TEMPLATE = "interactions/_finding.html"
 MAX_ENTRIES = 2048
-_rendered: OrderedDict[str, str] = OrderedDict()
-_lock = threading.Lock()
+# Slots: private-use characters, which no text of ours contains and HTML escaping keeps.
+ANCHOR_SLOT = "\ue000anchor\ue001"
 
 
-@register.simple_tag
-def render_finding(finding):
-    key = json.dumps(finding, sort_keys=True, default=str)
-    with _lock:
-        html = _rendered.get(key)
-        if html is not None:
-            _rendered.move_to_end(key)
-            return html
-    html = mark_safe(get_template(FINDING_TEMPLATE).render({"finding": finding}))
-    with _lock:
-        _rendered[key] = html
-        while len(_rendered) > MAX_ENTRIES:
-            _rendered.popitem(last=False)
-    return html
+def entered_slot(n: int) -> str:
+    return f"\ue000entered-{n}\ue001"
+
+
+def _get(item, name, default=None):
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def _copy(item, **changes):
+    """A copy of a dict or dataclass with some fields changed (the view passes dicts; typed
+    results may be dataclasses)."""
+    if isinstance(item, dict):
+        return dict(item, **changes)
+    return dataclasses.replace(item, **changes)
+
+
+def _version(context) -> str | None:
+    result = context.get("result")
+    return _get(result, "data_version") if result is not None else None
+
+
+def finding_key(finding, version: str | None) -> tuple:
+    """What a finding's cached HTML depends on. Position and typed names are not in it."""
+    medicines = _get(finding, "medicines") or []
+    # Which medicines show "(in ...)": the names themselves are filled in per page.
+    entered = tuple(bool(_get(medicine, "entered")) for medicine in medicines)
+    if version is None:
+        shared = _copy(finding, anchor=None, medicines=[_copy(m, entered=None) for m in medicines])
+        if not isinstance(shared, dict):
+            shared = dataclasses.asdict(shared)
+        return ("content", json.dumps(shared, sort_keys=True, default=str), entered)
+    articles = tuple((_get(a, "url"), _get(a, "title")) for a in _get(finding, "articles") or [])
+    identity = (
+        _get(finding, "kind"),
+        tuple(_get(finding, "rules") or ()),
+        tuple(_get(finding, "ingredients") or ()),
+        tuple(_get(finding, "recently_stopped") or ()),
+    )
+    # A duplicate's summary names the medicines as typed; other kinds' summaries follow
+    # from the identity, but the text is cheap to compare and keeps the key honest.
+    return (version, identity, _get(finding, "summary"), articles, entered)
+
+
+class _Fragment:
+    """A finding's key, carrying the finding to render on a miss (then let go of it)."""
+
+    __slots__ = ("key", "finding")
+
+    def __init__(self, key: tuple, finding):
+        self.key, self.finding = key, finding
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Fragment) and other.key == self.key
+
+
+@functools.lru_cache(maxsize=MAX_ENTRIES)
+def _fragment(item: _Fragment) -> str:
+    finding, item.finding = item.finding, None
+    return get_template(FINDING_TEMPLATE).render({"finding": finding})
+
+
+def _with_slots(finding):
+    """The finding as rendered into the cache: list-specific parts replaced by slots."""
+    medicines = _get(finding, "medicines") or []
+    slotted = [
+        _copy(medicine, entered=[mark_safe(entered_slot(n))] if _get(medicine, "entered") else [])
+        for n, medicine in enumerate(medicines)
+    ]
+    return _copy(finding, anchor=ANCHOR_SLOT, medicines=slotted)
+
+
+@register.simple_tag(takes_context=True)
+def render_finding(context, finding):
+    html = _fragment(_Fragment(finding_key(finding, _version(context)), _with_slots(finding)))
+    html = html.replace(ANCHOR_SLOT, str(conditional_escape(_get(finding, "anchor") or "")))
+    for n, medicine in enumerate(_get(finding, "medicines") or []):
+        entered = _get(medicine, "entered")
+        if entered:
+            names = ", ".join(str(conditional_escape(name)) for name in entered)
+            html = html.replace(entered_slot(n), names)
+    return mark_safe(html)
+
+
+def cache_clear() -> None:
+    _fragment.cache_clear()
+
+
+def cache_info():
+    return _fragment.cache_info()

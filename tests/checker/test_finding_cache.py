@@ -1,40 +1,142 @@
-"""Rendered findings are reused, but never across different findings."""
+"""Rendered findings are reused across lists (keyed by knowledge version and finding
+identity), never across different findings, and the list-specific parts are filled per page."""
 
+import random
+import re
+
+import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from interactions.templatetags import checker
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    checker.cache_clear()
+    yield
+    checker.cache_clear()
+
+
+def page(client, drugs, stopped=""):
+    url = reverse("interactions:check") + f"?drugs={drugs}"
+    if stopped:
+        url += f"&recently_stopped={stopped}"
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def findings_html(html: str) -> list[str]:
+    return re.findall(r'<article class="finding.*?</article>', html, flags=re.S)
+
+
 def test_reused_html_is_the_same_page(client, db):
-    checker._rendered.clear()
-    url = reverse("interactions:check") + "?drugs=Zoloft,Ultram"
-    first = client.get(url).content
-    assert len(checker._rendered) == 1
-    assert client.get(url).content == first
+    first = page(client, "Zoloft,Ultram")
+    misses = checker.cache_info().misses
+    assert misses == len(findings_html(first)) >= 1
+    assert page(client, "Zoloft,Ultram") == first
+    assert checker.cache_info().misses == misses  # every finding came from the cache
 
 
-def test_what_was_entered_changes_the_finding_html(client, db):
-    checker._rendered.clear()
-    brand = client.get(reverse("interactions:check") + "?drugs=Zoloft,Ultram").content.decode()
-    generic = client.get(reverse("interactions:check") + "?drugs=sertraline,tramadol").content.decode()
+def test_a_finding_is_reused_in_another_list_at_another_position(client, db):
+    page(client, "Prozac,Ultram")
+    misses = checker.cache_info().misses
+    # The same pair, typed as other brands, after another medicine: its position and the
+    # names typed differ, its identity does not.
+    html = page(client, "lithium,Sarafem,ConZip")
+    assert checker.cache_info().misses == misses + len(findings_html(html)) - 1
+    assert "(in Sarafem)" in html and "(in ConZip)" in html
+    assert "Prozac" not in html and "Ultram" not in html
+    anchors = re.findall(r'<article [^>]*id="(finding-\d+)"', html)
+    assert anchors == [f"finding-{n}" for n in range(1, len(anchors) + 1)]
+    for anchor in anchors:
+        assert f'aria-labelledby="{anchor}-title"' in html and f'id="{anchor}-title"' in html
+    assert "\ue000" not in html  # every slot filled
+
+
+def test_what_was_entered_never_leaks_into_another_page(client, db):
+    brand = page(client, "Zoloft,Ultram")
+    generic = page(client, "sertraline,tramadol")
     assert "(in Zoloft)" in brand and "(in Zoloft)" not in generic
-    assert len(checker._rendered) == 2
+    assert "(in Ultram)" not in generic
 
 
 def test_a_stopped_medicine_is_never_served_the_current_text(client, db):
-    checker._rendered.clear()
-    current = client.get(reverse("interactions:check") + "?drugs=phenelzine,fluoxetine").content.decode()
-    stopped = client.get(
-        reverse("interactions:check") + "?drugs=phenelzine&recently_stopped=fluoxetine"
-    ).content.decode()
+    current = page(client, "phenelzine,fluoxetine")
+    stopped = page(client, "phenelzine", stopped="fluoxetine")
     assert "You stopped fluoxetine recently" in stopped
     assert "You stopped fluoxetine recently" not in current
 
 
+def test_a_duplicate_names_the_medicines_of_its_own_list(client, db):
+    first = page(client, "Percocet,Tylenol")
+    second = page(client, "Percocet,Tylenol Extra Strength")
+    assert "Percocet and Tylenol both contain acetaminophen" in first
+    assert "Percocet and Tylenol Extra Strength both contain acetaminophen" in second
+    assert "Percocet and Tylenol both" not in second
+
+
+def test_cached_pages_equal_freshly_rendered_ones(client, db):
+    """Random lists of real names: each page, rendered with a cache warmed by the other
+    lists, is exactly the page rendered with an empty cache."""
+    from medicines import knowledge
+
+    snap = knowledge.snapshot()
+    names = sorted({p.name for p in snap.products} | {i.name for i in snap.ingredients.values()})
+    rng = random.Random(14)
+    lists = [",".join(rng.sample(names, 5)) for _ in range(12)]
+    lists += ["Zoloft,Ultram,Percocet,Tylenol,Xanax", "sertraline,tramadol,oxycodone"]
+    warm = [page(client, drugs) for drugs in lists]
+    assert checker.cache_info().hits > 0
+    for drugs, html in zip(lists, warm, strict=True):
+        checker.cache_clear()
+        assert page(client, drugs) == html
+
+
+def test_the_key_holds_identity_and_version_not_position_or_typed_names():
+    finding = {
+        "kind": "pair",
+        "rules": ["ssri-tramadol"],
+        "ingredients": ["sertraline", "tramadol"],
+        "recently_stopped": [],
+        "summary": "Text.",
+        "articles": [],
+        "anchor": "finding-1",
+        "medicines": [
+            {"slug": "sertraline", "name": "sertraline", "entered": ["Zoloft"], "stopped": False},
+            {"slug": "tramadol", "name": "tramadol", "entered": [], "stopped": False},
+        ],
+    }
+    elsewhere = dict(
+        finding,
+        anchor="finding-4",
+        medicines=[dict(finding["medicines"][0], entered=["Lustral"]), finding["medicines"][1]],
+    )
+    assert checker.finding_key(finding, "v1") == checker.finding_key(elsewhere, "v1")
+    assert checker.finding_key(finding, "v1") != checker.finding_key(finding, "v2")
+    stopped = dict(finding, recently_stopped=["sertraline"])
+    assert checker.finding_key(finding, "v1") != checker.finding_key(stopped, "v1")
+    other_rule = dict(finding, rules=["cns-depressants"])
+    assert checker.finding_key(finding, "v1") != checker.finding_key(other_rule, "v1")
+
+
+def test_typed_names_are_escaped_in_their_slot(monkeypatch):
+    template = Template(
+        "{% for m in finding.medicines %}{% if m.entered %}(in {{ m.entered|join:', ' }}){% endif %}"
+        "{% endfor %}<b id='{{ finding.anchor }}'></b>"
+    )
+    monkeypatch.setattr(checker, "get_template", lambda name: type("T", (), {
+        "render": lambda self, ctx: template.render(Context(ctx))})())  # fmt: skip
+    finding = {"kind": "pair", "anchor": "finding-2", "medicines": [{"entered": ["<i>X</i>"]}]}
+    html = checker.render_finding(Context({"result": {"data_version": "v"}}), finding)
+    assert html == "(in &lt;i&gt;X&lt;/i&gt;)<b id='finding-2'></b>"
+
+
 def test_the_cache_is_bounded(monkeypatch):
-    checker._rendered.clear()
-    monkeypatch.setattr(checker, "MAX_ENTRIES", 3)
-    monkeypatch.setattr(checker, "get_template", lambda name: type("T", (), {"render": lambda self, ctx: str(ctx)})())
-    for n in range(10):
-        checker.render_finding({"n": n})
-    assert len(checker._rendered) == 3
+    monkeypatch.setattr(checker, "get_template", lambda name: type("T", (), {
+        "render": lambda self, ctx: str(ctx["finding"]["n"])})())  # fmt: skip
+    context = Context({"result": {"data_version": "v"}})
+    for n in range(checker.MAX_ENTRIES + 50):
+        checker.render_finding(context, {"kind": "pair", "n": n, "rules": [str(n)]})
+    assert checker.cache_info().currsize == checker.MAX_ENTRIES
