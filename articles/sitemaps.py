@@ -46,7 +46,7 @@ class DrugSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        from interactions import knowledge
+        from medicines import knowledge
 
         return sorted(knowledge.snapshot().ingredients)
 

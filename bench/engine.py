@@ -77,8 +77,9 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("import_articles", verbosity=0)
 
-    from interactions import engine, knowledge, services
-    from interactions.resolver import Resolved, resolver_for
+    from medicines import engine, knowledge
+    from interactions import services
+    from medicines.resolver import Resolved, resolver_for
 
     start = time.perf_counter()
     snap = knowledge.load()

@@ -124,7 +124,7 @@ expect 200 "/articles/?page=2"
 kill -0 "$gunicorn_pid" 2>/dev/null && ok "same gunicorn master throughout (no restart)" || bad "gunicorn died"
 
 echo "== 3. A broken knowledge file"
-cp -r interactions/data "$WORK/data"
+cp -r medicines/data "$WORK/data"
 printf '\n  - this: [is not valid\n' >>"$WORK/data/rules.yaml"
 before=$($PY manage.py shell -v 0 -c "from interactions.models import KnowledgeVersion as K; print(K.objects.count(), K.objects.first().version)")
 if $PY manage.py load_knowledge --data-dir "$WORK/data" >"$WORK/load.out" 2>&1; then

@@ -33,12 +33,12 @@ def knowledge_module():
     """The knowledge module, before (interactions/) or after (medicines/) the domain moved."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    for name in ("medicines.knowledge", "interactions.knowledge"):
+    for name in ("medicines.knowledge", "medicines.knowledge"):
         try:
             return importlib.import_module(name)
         except ImportError:
             continue
-    raise SystemExit("no knowledge module found (medicines.knowledge or interactions.knowledge)")
+    raise SystemExit("no knowledge module found (medicines.knowledge or medicines.knowledge)")
 
 
 def real_data_dir() -> Path:

@@ -238,7 +238,7 @@ def _release() -> str:
     if os.environ.get("RELEASE"):
         return os.environ["RELEASE"][:40]
     digest = hashlib.blake2b(digest_size=8)
-    files = sorted((BASE_DIR / "interactions" / "data").rglob("*.yaml"))
+    files = sorted((BASE_DIR / "medicines" / "data").rglob("*.yaml"))
     for path in [*files, STATIC_ROOT / "staticfiles.json"]:
         if path.is_file():
             digest.update(path.read_bytes())

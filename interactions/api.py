@@ -25,7 +25,7 @@ from config.http import private
 from config.ratelimits import Throttle
 from interactions import services
 from interactions.forms import MAX_NAME_LENGTH, MESSAGES, CheckForm, _unreadable
-from interactions.knowledge import KnowledgeError
+from medicines.knowledge import KnowledgeError
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ class InteractionsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from interactions import knowledge
+        from medicines import knowledge
 
         # The web layer tells the (Django-free) knowledge loader where the data is.
         knowledge.use_data_dir(getattr(settings, "KNOWLEDGE_DIR", "") or None)

@@ -1,7 +1,7 @@
 """Input validation shared by the JSON API and the HTML checker.
 
 Both fields are a list as typed: "Zoloft, ultram 50 mg", "phenelzine and prozac",
-"zoloft/tramadol", one per line. The checker's parser (interactions.resolver) splits them
+"zoloft/tramadol", one per line. The checker's parser (medicines.resolver) splits them
 into medicines, keeping real products whole ("Tylenol with Codeine"). A valid form gives
 one piece of text per medicine in `cleaned_data["drugs"]` and
 `cleaned_data["recently_stopped"]`; the limits count medicines after splitting. Every error
@@ -40,8 +40,8 @@ def _unreadable(text: str) -> bool:
 
 def split_names(text: str) -> list[str]:
     """One piece of text per medicine, as typed (the same parser as the checker's)."""
-    from interactions import knowledge
-    from interactions.resolver import resolver_for
+    from medicines import knowledge
+    from medicines.resolver import resolver_for
 
     return resolver_for(knowledge.snapshot()).split(text or "")
 

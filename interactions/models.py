@@ -1,7 +1,7 @@
 """The knowledge base in the database, for the admin and for browsing.
 
-The files under interactions/data/ are the source of truth and the engine reads them
-directly (interactions/knowledge.py). `manage.py load_knowledge` copies them here, keyed on
+The files under medicines/data/ are the source of truth and the engine reads them
+directly (medicines/knowledge.py). `manage.py load_knowledge` copies them here, keyed on
 stable names, so the admin can list and search them. Nothing in the checker reads these.
 """
 

@@ -12,8 +12,8 @@ import logging
 
 from django.db import DatabaseError
 
-from interactions import engine, knowledge
-from interactions.resolver import Resolved, Unresolved, resolver_for
+from medicines import engine, knowledge
+from medicines.resolver import Resolved, Unresolved, resolver_for
 
 logger = logging.getLogger(__name__)
 

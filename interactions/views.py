@@ -20,7 +20,8 @@ from django_htmx.middleware import HtmxDetails
 from articles.linking import guides_about_drug
 from config.http import private, public_page, read_only
 from config.ratelimits import limit
-from interactions import engine, knowledge, services
+from medicines import engine, knowledge
+from interactions import services
 from interactions.forms import CODES, MESSAGES, CheckForm
 
 FIELDS = ("drugs", "recently_stopped")

@@ -121,7 +121,7 @@ class Decision:
     kind: str  # under-call | over-call | other
     decision: str  # kept | changed
     reason: str
-    sources: tuple[str, ...]  # reference ids (interactions/data/references.yaml) or URLs
+    sources: tuple[str, ...]  # reference ids (medicines/data/references.yaml) or URLs
     between: tuple[tuple[str, str], ...] = ()  # selector pairs: class slug, ingredient slug or "*"
     rules: tuple[str, ...] = ()  # our rule that gives the pair its severity (the worst one)
     to: str = ""  # for changed: the severity it was changed to
@@ -197,13 +197,13 @@ def parse_decisions(
         if refs is not None:
             unknown = [s for s in sources if s not in refs and not s.startswith("https://")]
             if unknown:
-                message = f"{where}: unknown reference ids {', '.join(unknown)} (interactions/data/references.yaml)"
+                message = f"{where}: unknown reference ids {', '.join(unknown)} (medicines/data/references.yaml)"
                 if problems is None:
                     raise DecisionError(message)
                 problems.append(message)
         stale = [r for r in item.get("rules") or () if rule_ids is not None and r not in rule_ids]
         if stale:
-            message = f"{where}: no rule {', '.join(stale)} in interactions/data/rules.yaml (renamed or removed?)"
+            message = f"{where}: no rule {', '.join(stale)} in medicines/data/rules.yaml (renamed or removed?)"
             if problems is None:
                 raise DecisionError(message)
             problems.append(message)

@@ -82,9 +82,9 @@ def our_side(root: Path | None = None):
     """Every pair finding, as `manage.py kb_matrix` computes them (snapshot + pair table)."""
     if root is not None:  # import the committed engine, not the working tree's
         sys.path.insert(0, str(root))
-    from interactions import engine, knowledge
+    from medicines import engine, knowledge
 
-    snap = knowledge.snapshot(root / "interactions" / "data") if root else knowledge.snapshot()
+    snap = knowledge.snapshot(root / "medicines" / "data") if root else knowledge.snapshot()
     return snap, engine.pair_table(snap)
 
 

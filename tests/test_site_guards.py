@@ -106,7 +106,7 @@ def test_robots_txt(client, db):
 
 
 def test_sitemap_lists_every_drug_page(client, db):
-    from interactions import knowledge
+    from medicines import knowledge
 
     paths = set(sitemap_paths(client))
     for slug in knowledge.snapshot().ingredients:

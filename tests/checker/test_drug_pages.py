@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from interactions import knowledge
+from medicines import knowledge
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_every_ingredient_page_answers(client):
 
 def test_a_page_without_interactions_never_says_safe(client):
     snap = knowledge.snapshot()
-    from interactions import engine
+    from medicines import engine
 
     table = engine.pair_table(snap)
     lonely = [s for s in snap.ingredients if not any(s in pair for pair in table.current)]

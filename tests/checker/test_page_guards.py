@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from interactions import knowledge
+from medicines import knowledge
 
 pytestmark = pytest.mark.django_db
 

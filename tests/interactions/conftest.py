@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from interactions import engine, knowledge
-from interactions.resolver import resolver_for
+from medicines import engine, knowledge
+from medicines.resolver import resolver_for
 
 
 @pytest.fixture(scope="session")

@@ -226,7 +226,7 @@ def test_every_finding_fits_the_schema_for_a_long_list(api):
 def test_every_possible_finding_links_to_a_guide(library, snap):
     """With the real guide library, no pair or stopped-pair finding is left without a guide."""
     from articles.linking import guides_for, published_guide_index
-    from interactions import engine
+    from medicines import engine
 
     index = published_guide_index()
     table = engine.pair_table(snap)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from interactions import class_table, engine
-from interactions.knowledge import SEVERITIES
+from medicines import class_table, engine
+from medicines.knowledge import SEVERITIES
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

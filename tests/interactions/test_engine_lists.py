@@ -1,6 +1,6 @@
 """Duplicates, cumulative risks across three or more medicines, and recently stopped ones."""
 
-from interactions import engine
+from medicines import engine
 
 
 def test_same_ingredient_in_two_products_is_a_duplicate(findings):

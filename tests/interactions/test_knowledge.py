@@ -6,7 +6,8 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from interactions import engine, knowledge, models
+from medicines import engine, knowledge
+from interactions import models
 from tests.interactions.conftest import write_data
 
 

@@ -1,4 +1,4 @@
-"""The checker's one parser: a typed list read as medicines (interactions.resolver.parse).
+"""The checker's one parser: a typed list read as medicines (medicines.resolver.parse).
 
 Issue 9: "phenelzine and prozac" used to be read as one made-up combination product, so the
 pair was never checked. These tests go through the parser, the form, the JSON API and the
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from interactions.forms import CheckForm
-from interactions.resolver import Resolved, Unresolved, name_tokens
+from medicines.resolver import Resolved, Unresolved, name_tokens
 
 
 def read(resolver, text):
@@ -510,8 +510,8 @@ def _with_dose_rule(mini_data, rule: str):
 
 
 def test_a_dose_rule_in_the_data_changes_what_is_read(mini_data):
-    from interactions import knowledge
-    from interactions.resolver import Resolver
+    from medicines import knowledge
+    from medicines.resolver import Resolver
 
     snap = knowledge.load(_with_dose_rule(mini_data, "{min_mg: 1, max_mg: 5, ingredient: gamma}"))
     assert snap.ingredients["alpha"].dose_reads_as == ((1.0, 5.0, "gamma"),)
@@ -538,7 +538,7 @@ def test_a_dose_rule_in_the_data_changes_what_is_read(mini_data):
     ],
 )
 def test_a_bad_dose_rule_is_a_data_error(mini_data, rule, problem):
-    from interactions import knowledge
+    from medicines import knowledge
 
     with pytest.raises(knowledge.KnowledgeError, match="dose_reads_as") as error:
         knowledge.load(_with_dose_rule(mini_data, rule))

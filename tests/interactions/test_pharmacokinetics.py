@@ -325,7 +325,7 @@ def test_every_moderate_or_worse_pharmacokinetic_rule_speaks_to_people_already_o
 
 def test_no_pair_finding_shows_an_unfilled_placeholder(snap):
     """'The problem {b} treats comes back' once reached patients as written."""
-    from interactions import engine
+    from medicines import engine
 
     table = engine.pair_table(snap)
     for finding in list(table.current.values()) + list(table.stopped.values()):

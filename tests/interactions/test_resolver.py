@@ -2,7 +2,7 @@
 
 import pytest
 
-from interactions.resolver import Resolved, Unresolved
+from medicines.resolver import Resolved, Unresolved
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import json
 import pytest
 from django.test import Client
 
-from interactions.knowledge import SEVERITY_RANK
+from medicines.knowledge import SEVERITY_RANK
 
 AT_LEAST = {name: rank for name, rank in SEVERITY_RANK.items()}
 

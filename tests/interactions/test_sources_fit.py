@@ -6,7 +6,7 @@ each pair keeps only those about its own medicines. Checked for EVERY pair findi
 engine can produce: all ingredient pairs taken now, and every stopped/current pair.
 """
 
-from interactions import engine
+from medicines import engine
 
 
 def _topics(snap, finding):

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from articles.readability import grade
-from interactions import engine
+from medicines import engine
 
 MAX_GRADE = 8.0
 SAFE = re.compile(r"\bsafe(ly|ty)?\b", re.IGNORECASE)

@@ -182,7 +182,7 @@ def test_database_down_then_back(client, library, monkeypatch):
 
 @pytest.fixture
 def knowledge_copy(tmp_path):
-    from interactions import knowledge
+    from medicines import knowledge
 
     data = tmp_path / "data"
     shutil.copytree(knowledge.DATA_DIR, data)
@@ -192,7 +192,7 @@ def knowledge_copy(tmp_path):
 
 
 def test_broken_knowledge_file_keeps_the_previous_knowledge_live(knowledge_copy, log_lines):
-    from interactions import engine, knowledge
+    from medicines import engine, knowledge
 
     before = knowledge.snapshot(knowledge_copy)
     rules = knowledge_copy / "rules.yaml"

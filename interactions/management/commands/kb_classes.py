@@ -4,7 +4,7 @@
                                 [--review docs/KB_REVIEW.md] [--silence docs/kb_silence.yaml]
 
 For every pair of drug classes: the severity range over its ingredient pairs, the rules
-behind it and its "none" cells (see interactions/class_table.py). Between two core classes
+behind it and its "none" cells (see medicines/class_table.py). Between two core classes
 every none cell needs a reason (or an `open` entry) in docs/kb_silence.yaml; the reasons are
 written into the table and into the generated block of docs/KB_REVIEW.md. The command lists
 any core none cell without a reason and any entry that no longer matches a none cell.
@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from interactions import class_table, knowledge
+from medicines import class_table, knowledge
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from interactions import engine, knowledge
+from medicines import engine, knowledge
 
 
 class Command(BaseCommand):

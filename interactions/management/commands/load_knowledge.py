@@ -10,11 +10,12 @@ running it twice changes nothing, and entries removed from the files are removed
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from interactions import knowledge, models
+from medicines import knowledge
+from interactions import models
 
 
 class Command(BaseCommand):
-    help = "Validate interactions/data/*.yaml and load it into the database."
+    help = "Validate medicines/data/*.yaml and load it into the database."
 
     def add_arguments(self, parser):
         parser.add_argument("--data-dir", default=str(knowledge.default_data_dir()))

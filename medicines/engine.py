@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from interactions.knowledge import (
+from medicines.knowledge import (
     SEVERITY_RANK,
     CumulativeRule,
     DuplicateRule,

@@ -1,6 +1,6 @@
 """The knowledge base: YAML files validated into an immutable in-memory snapshot.
 
-Everything the engine and the resolver need is read from `interactions/data/` once per
+Everything the engine and the resolver need is read from `medicines/data/` once per
 process into frozen dataclasses. A schema error names the file, the entry and the field, so
 an editor can fix the data without reading Python. The snapshot is rebuilt when the files
 change (their content hash is the data version); if the new files are broken the previous
@@ -417,7 +417,7 @@ class _Checker:
 def _read_yaml(path: Path, root: Path):
     relative = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     if root.resolve() == DATA_DIR:
-        relative = f"interactions/data/{relative}"
+        relative = f"medicines/data/{relative}"
     try:
         with path.open(encoding="utf-8") as handle:
             return relative, yaml.load(handle, Loader=_YamlLoader)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from interactions.knowledge import Snapshot, normalise_name
+from medicines.knowledge import Snapshot, normalise_name
 
 MAX_SUGGESTIONS = 5
 # Spelling matches are tried on text up to this long (a name is at most 100 characters; the
