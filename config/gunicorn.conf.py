@@ -9,6 +9,7 @@ behind nginx, which buffers them, on a unix socket: deploy/serve.sh sets
 GUNICORN_BIND=unix:… (docs/DEPLOY.md).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -49,7 +50,8 @@ proc_name = "beforeyoumix"
 
 def when_ready(server):
     """Build what every worker needs once, in the master, before forking: the knowledge
-    snapshot with its name index and pair table. Workers then share it (copy-on-write)
+    snapshot with its name index and rule index (no pair table: pairs are computed on
+    demand, so this takes seconds even for a formulary). Workers then share it (copy-on-write)
     and none pays for it on a patient's first request. Connections opened on the way are
     closed so no worker inherits a socket."""
     from django.core.cache import caches
@@ -65,3 +67,8 @@ def when_ready(server):
     finally:
         connections.close_all()
         caches.close_all()
+    # Everything built so far (Django, the knowledge, its rule index and name index) is
+    # never freed: move it out of the garbage collector's sight, so the workers' collections
+    # do not write to those pages and the forked workers keep sharing them (copy-on-write).
+    gc.collect()
+    gc.freeze()

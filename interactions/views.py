@@ -273,15 +273,6 @@ def _drug_index(snap) -> dict:
     return _per_snapshot(snap, "index", build)
 
 
-def _interactions_of(snap) -> dict[str, list]:
-    """slug -> [(partner slug, pair finding)] for every pair both taken now."""
-    partners: dict[str, list] = {}
-    for (x, y), finding in engine.pair_table(snap).current.items():
-        partners.setdefault(x, []).append((y, finding))
-        partners.setdefault(y, []).append((x, finding))
-    return partners
-
-
 def _drug_page(snap, slug: str) -> dict | None:
     ingredient = snap.ingredients.get(slug)
     if ingredient is None:
@@ -291,7 +282,8 @@ def _drug_page(snap, slug: str) -> dict | None:
         products = _brands_of(snap).get(slug, {"brands": [], "combinations": []})
         names = snap.ingredients
         groups: dict[str, dict[str, list]] = {}
-        pairs = _per_snapshot(snap, "pairs", lambda: _interactions_of(snap)).get(slug, [])
+        # Only this medicine's pairs (never the whole table: it grows with the square).
+        pairs = engine.partners(snap, slug)
         for partner, finding in sorted(pairs, key=lambda p: names[p[0]].name.casefold()):
             groups.setdefault(finding.severity, {}).setdefault(finding.title, []).append(
                 {

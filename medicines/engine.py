@@ -6,8 +6,11 @@ worst first. Three kinds:
 
 - pair: two different ingredients from two different medicines. Every rule that matches
   the pair contributes; the pair yields ONE finding (worst severity, all mechanisms, the
-  titles joined, texts and sources de-duplicated). Pair findings are computed once per
-  snapshot for every pair of ingredients, so a check is dictionary look-ups.
+  titles joined, texts and sources de-duplicated). A pair's finding is computed when a check
+  asks for it, from the rules both ingredients can trigger (an index built once per
+  snapshot, linear in rules x ingredients), and kept in a bounded memo keyed on the
+  knowledge version and the pair. Nothing computes every pair unless a tool asks for the
+  whole table (pair_table: kb_matrix, the class table, peer review).
 - duplicate-ingredient: the same ingredient in two medicines (Percocet and Tylenol).
 - cumulative: three or more medicines adding to one risk, naming every contributor.
 
@@ -22,10 +25,11 @@ the washout.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from medicines.knowledge import (
     SEVERITY_RANK,
@@ -249,55 +253,65 @@ def _references_about(snap: Snapshot, rule, slugs) -> tuple[Reference, ...]:
     return _unique_by_url(fitting or cited)
 
 
+# Which rules each ingredient can trigger, and on which side. Flags per (ingredient, rule):
+A_NOW, B_NOW, A_STOPPED, B_STOPPED = 1, 2, 4, 8
+
+
 @dataclass(frozen=True, slots=True)
-class PairTable:
-    current: dict[tuple[str, str], Finding]  # (x, y) with x < y, both taken now
-    stopped: dict[tuple[str, str], Finding]  # (stopped, current)
+class RuleIndex:
+    """What a check needs to find a pair's rules without looking at every pair: built once
+    per snapshot, linear in rules x ingredients (engine.rule_index)."""
+
+    order: dict[str, int]  # slug -> position among the snapshot's ingredients
+    sides: dict[str, dict[int, int]]  # slug -> {rule position: A_NOW | B_NOW | ...}
+    same_class: dict[int, dict[str, int]]  # same-class rule position -> {class: rank}
+    side_members: dict[int, tuple[tuple[str, ...], ...]]  # rule -> slugs per flag bit
     members: dict[str, frozenset[str]]  # cumulative rule id -> contributing slugs
     stopped_members: dict[str, frozenset[str]]
     requires: dict[tuple[str, int], frozenset[str]]  # (rule id, requirement index) -> slugs
+    by_class: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> slugs
 
 
-def pair_table(snap: Snapshot) -> PairTable:
-    """Every pair finding of the snapshot, computed once and kept with it."""
-    table = snap.cache.get("pair_table")
-    if table is None:
-        table = _build_pair_table(snap)
-        snap.cache["pair_table"] = table
-    return table
+def rule_index(snap: Snapshot) -> RuleIndex:
+    """The snapshot's rule index, built on first use (and at server start, before forking)."""
+    index = snap.cache.get("rule_index")
+    if index is None:
+        index = _build_rule_index(snap)
+        snap.cache["rule_index"] = index
+    return index
 
 
-def _build_pair_table(snap: Snapshot) -> PairTable:
+def _build_rule_index(snap: Snapshot) -> RuleIndex:
     ingredients = [i for i in snap.ingredients.values() if not snap.is_exempt(i)]
-    current: dict[tuple[str, str], list[_Match]] = {}
-    stopped: dict[tuple[str, str], list[_Match]] = {}
+    order = {i.slug: n for n, i in enumerate(ingredients)}
+    sides: dict[str, dict[int, int]] = {i.slug: {} for i in ingredients}
+    same_class: dict[int, dict[str, int]] = {}
+    side_members: dict[int, tuple[tuple[str, ...], ...]] = {}
+    by_class: dict[str, list[str]] = {}
+    for ingredient in ingredients:
+        for drug_class in ingredient.classes:
+            by_class.setdefault(drug_class, []).append(ingredient.slug)
 
-    for rule in snap.rules:
+    for position, rule in enumerate(snap.rules):
         if rule.same_class:
-            by_class: dict[str, list[str]] = {}
+            # Classes in the order the old pair table met them (first ingredient first), so
+            # a pair sharing two of them is worded for the same one.
+            ranks: dict[str, int] = {}
             for ingredient in ingredients:
                 for drug_class in sorted(ingredient.classes & rule.same_class):
-                    by_class.setdefault(drug_class, []).append(ingredient.slug)
-            for drug_class, slugs in by_class.items():
-                for x, y in itertools.combinations(sorted(slugs), 2):
-                    current.setdefault((x, y), []).append(_Match(rule, x, y, drug_class))
+                    ranks.setdefault(drug_class, len(ranks))
+            same_class[position] = ranks
             continue  # switching between two of a kind is normal: no stopped pairs
-        a_now = [i.slug for i in ingredients if rule.side_matches(rule.side_a, i, False)]
-        b_now = [i.slug for i in ingredients if rule.side_matches(rule.side_b, i, False)]
-        a_stop = [i.slug for i in ingredients if rule.side_matches(rule.side_a, i, True)]
-        b_stop = [i.slug for i in ingredients if rule.side_matches(rule.side_b, i, True)]
-        for x in a_now:
-            for y in b_now:
-                if x != y:
-                    current.setdefault((min(x, y), max(x, y)), []).append(_Match(rule, x, y))
-        for s in a_stop:
-            for c in b_now:
-                if s != c:
-                    stopped.setdefault((s, c), []).append(_Match(rule, s, c))
-        for s in b_stop:
-            for c in a_now:
-                if s != c:
-                    stopped.setdefault((s, c), []).append(_Match(rule, c, s))
+        found = []
+        for flag, side, stopped in (
+            (A_NOW, rule.side_a, False), (B_NOW, rule.side_b, False),
+            (A_STOPPED, rule.side_a, True), (B_STOPPED, rule.side_b, True),
+        ):  # fmt: skip
+            slugs = tuple(i.slug for i in ingredients if rule.side_matches(side, i, stopped))
+            for slug in slugs:
+                sides[slug][position] = sides[slug].get(position, 0) | flag
+            found.append(slugs)
+        side_members[position] = tuple(found)
 
     members, stopped_members, requires = {}, {}, {}
     for rule in snap.cumulative_rules:
@@ -313,19 +327,171 @@ def _build_pair_table(snap: Snapshot) -> PairTable:
             requires[(rule.id, index)] = frozenset(
                 i.slug for i in ingredients if any(s.matches(i) for s in selectors)
             )
-
-    return PairTable(
-        current={pair: _merge(snap, matches) for pair, matches in current.items()},
-        stopped={pair: _merge(snap, matches, (pair[0],)) for pair, matches in stopped.items()},
+    return RuleIndex(
+        order=order,
+        sides=sides,
+        same_class=same_class,
+        side_members=side_members,
         members=members,
         stopped_members=stopped_members,
         requires=requires,
+        by_class={c: tuple(slugs) for c, slugs in by_class.items()},
     )
+
+
+def _pair_matches(snap: Snapshot, index: RuleIndex, x: str, y: str) -> list[_Match]:
+    """Every rule match for x and y both taken now, in rule order (as the full table had
+    them): only the rules both can trigger are looked at."""
+    if x == y or x not in index.order or y not in index.order:
+        return []
+    ingredients = snap.ingredients
+    sx, sy = index.sides[x], index.sides[y]
+    first, second = (x, y) if index.order[x] < index.order[y] else (y, x)
+    lo, hi = min(x, y), max(x, y)
+    matches: list[tuple[int, _Match]] = []
+    for position in sx.keys() & sy.keys():
+        fx, fy = sx[position], sy[position]
+        rule = snap.rules[position]
+        # Side a is the earlier ingredient when both fit either side (the table's order).
+        if first == x:
+            fa, fb = fx, fy
+        else:
+            fa, fb = fy, fx
+        if fa & A_NOW and fb & B_NOW:
+            matches.append((position, _Match(rule, first, second)))
+        elif fb & A_NOW and fa & B_NOW:
+            matches.append((position, _Match(rule, second, first)))
+    for position, ranks in index.same_class.items():
+        rule = snap.rules[position]
+        shared = ingredients[x].classes & ingredients[y].classes & rule.same_class
+        if shared:
+            drug_class = min(shared, key=ranks.__getitem__)
+            matches.append((position, _Match(rule, lo, hi, drug_class)))
+    matches.sort(key=lambda item: item[0])
+    return [match for _, match in matches]
+
+
+def _stopped_matches(snap: Snapshot, index: RuleIndex, s: str, c: str) -> list[_Match]:
+    """Every rule match for s stopped recently and c taken now, in rule order."""
+    if s == c or s not in index.order or c not in index.order:
+        return []
+    ss, sc = index.sides[s], index.sides[c]
+    matches = []
+    for position in sorted(ss.keys() & sc.keys()):
+        rule, fs, fc = snap.rules[position], ss[position], sc[position]
+        if fs & A_STOPPED and fc & B_NOW:
+            matches.append(_Match(rule, s, c))
+        if fs & B_STOPPED and fc & A_NOW:
+            matches.append(_Match(rule, c, s))
+    return matches
+
+
+class _Version:
+    """A snapshot as a memo key: equal to any snapshot of the same knowledge version."""
+
+    __slots__ = ("snap",)
+
+    def __init__(self, snap: Snapshot):
+        self.snap = snap
+
+    def __hash__(self) -> int:
+        return hash(self.snap.version)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Version) and other.snap.version == self.snap.version
+
+
+# Findings of recent pairs, per process. A check of 5 medicines asks for 10 pairs; the
+# memo keeps the common ones (sertraline with tramadol) without growing with the knowledge.
+PAIR_MEMO_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=PAIR_MEMO_SIZE)
+def _memo_pair(key: _Version, x: str, y: str, stopped: bool) -> Finding | None:
+    snap = key.snap
+    index = rule_index(snap)
+    if stopped:
+        matches = _stopped_matches(snap, index, x, y)
+        return _merge(snap, matches, (x,)) if matches else None
+    matches = _pair_matches(snap, index, x, y)
+    return _merge(snap, matches) if matches else None
 
 
 def pair_finding(snap: Snapshot, x: str, y: str) -> Finding | None:
     """The finding for two ingredients both taken now, or None (no known interaction)."""
-    return pair_table(snap).current.get((min(x, y), max(x, y)))
+    return _memo_pair(_Version(snap), min(x, y), max(x, y), False)
+
+
+def stopped_finding(snap: Snapshot, stopped: str, current: str) -> Finding | None:
+    """The finding for `stopped` (stopped recently) with `current` (taken now), or None."""
+    return _memo_pair(_Version(snap), stopped, current, True)
+
+
+def partners(snap: Snapshot, slug: str) -> list[tuple[str, Finding]]:
+    """(other slug, finding) for every ingredient that interacts with `slug` when both are
+    taken now (for its drug page): only the ingredients that share a rule with it."""
+    index = rule_index(snap)
+    if slug not in index.order:
+        return []
+    found = []
+    for other in sorted(_candidates(snap, index, slug), key=index.order.__getitem__):
+        matches = _pair_matches(snap, index, slug, other)
+        if matches:
+            found.append((other, _merge(snap, matches)))
+    return found
+
+
+def _candidates(snap: Snapshot, index: RuleIndex, slug: str, stopped: bool = False) -> set[str]:
+    """The ingredients on the other side of a rule `slug` can trigger (taken now, or
+    stopped recently): the only possible partners of a pair finding."""
+    found: set[str] = set()
+    mine, theirs = (A_STOPPED, B_STOPPED) if stopped else (A_NOW, B_NOW)
+    for position, flags in index.sides[slug].items():
+        a_now, b_now = index.side_members[position][0], index.side_members[position][1]
+        if flags & mine:
+            found.update(b_now)
+        if flags & theirs:
+            found.update(a_now)
+    if not stopped:
+        classes = snap.ingredients[slug].classes
+        for position in index.same_class:
+            for drug_class in classes & snap.rules[position].same_class:
+                found.update(index.by_class.get(drug_class, ()))
+    found.discard(slug)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class PairTable:
+    current: dict[tuple[str, str], Finding]  # (x, y) with x < y, both taken now
+    stopped: dict[tuple[str, str], Finding]  # (stopped, current)
+
+
+def pair_table(snap: Snapshot) -> PairTable:
+    """Every pair finding of the snapshot, for tools that need them all (kb_matrix, the
+    class table, peer review, tests). Quadratic: never called by a check or a page."""
+    table = snap.cache.get("pair_table")
+    if table is None:
+        table = _build_pair_table(snap)
+        snap.cache["pair_table"] = table
+    return table
+
+
+def _build_pair_table(snap: Snapshot) -> PairTable:
+    index = rule_index(snap)
+    current: dict[tuple[str, str], Finding] = {}
+    stopped: dict[tuple[str, str], Finding] = {}
+    for x in index.order:
+        for y in _candidates(snap, index, x):
+            if x < y:
+                matches = _pair_matches(snap, index, x, y)
+                if matches:
+                    current[(x, y)] = _merge(snap, matches)
+        for c in _candidates(snap, index, x, stopped=True):
+            matches = _stopped_matches(snap, index, x, c)
+            if matches:
+                stopped[(x, c)] = _merge(snap, matches, (x,))
+    return PairTable(current=current, stopped=stopped)
 
 
 # --------------------------------------------------------------------------- the check
@@ -367,7 +533,7 @@ def _duplicate_finding(snap: Snapshot, slug: str, medicines: list[str]) -> Findi
 
 def _cumulative_findings(
     snap: Snapshot,
-    table: PairTable,
+    table: RuleIndex,
     owners: dict[str, set[int]],
     stopped_slugs: list[str],
     pair_findings: list[Finding],
@@ -477,7 +643,7 @@ def check(
     stopped: Sequence[Medicine] = (),
 ) -> list[Finding]:
     """All findings for these medicines, worst first."""
-    table = pair_table(snap)
+    by_rule = rule_index(snap)
     known = snap.ingredients
 
     owners: dict[str, set[int]] = {}  # ingredient slug -> indexes of the medicines holding it
@@ -496,7 +662,7 @@ def check(
             # Skip pairs that only ever occur inside one product.
             if len(owners[x]) == 1 and owners[x] == owners[y]:
                 continue
-            finding = table.current.get((x, y))
+            finding = pair_finding(snap, x, y)
             if finding is not None:
                 findings.append(finding)
 
@@ -513,11 +679,11 @@ def check(
                 stopped_slugs.append(slug)
     for s in stopped_slugs:
         for c in slugs:
-            finding = table.stopped.get((s, c))
+            finding = stopped_finding(snap, s, c)
             if finding is not None:
                 findings.append(finding)
 
     pair_findings = list(findings)
-    findings.extend(_cumulative_findings(snap, table, owners, stopped_slugs, pair_findings))
+    findings.extend(_cumulative_findings(snap, by_rule, owners, stopped_slugs, pair_findings))
     findings.sort(key=lambda f: (-f.rank, _KIND_ORDER[f.kind], f.ingredients))
     return findings

@@ -26,6 +26,9 @@ Plain Python over a knowledge snapshot; no ORM, no request.
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -224,6 +227,8 @@ class Resolver:
         self._build()
         self._keys = list(self.index.exact)
         self._covered_keys = [k for k in self._keys if self.index.exact[k].kind != "not_covered"]
+        self._names = NameIndex(self._keys)  # spelling matches in the parser
+        self._covered = NameIndex(self._covered_keys)  # autocomplete and suggestions
         self._parsed: dict[str, list[Resolved | Unresolved]] = {}
 
     # ------------------------------------------------------------------ index
@@ -276,11 +281,11 @@ class Resolver:
         if len(compact) < 4:
             return None
         allowed = 1 if len(compact) <= 6 else 2 if len(compact) <= 12 else 3
-        hits = process.extract(key, self._keys, scorer=OSA.distance, score_cutoff=allowed, limit=8)
+        hits = self._names.within_distance(key, allowed)
         if not hits:
             return None
-        best = min(distance for _, distance, _ in hits)
-        targets = {self.index.exact[k].key: self.index.exact[k] for k, d, _ in hits if d == best}
+        best = min(distance for _, distance in hits)
+        targets = {self.index.exact[k].key: self.index.exact[k] for k, d in hits if d == best}
         if len(targets) != 1:
             return None
         return next(iter(targets.values()))
@@ -557,21 +562,13 @@ class Resolver:
         return names
 
     def _ranked(self, key: str, limit: int, covered_only: bool, typos: bool = True) -> list[Target]:
-        keys = self._covered_keys if covered_only else self._keys
-        prefix = sorted((k for k in keys if k.startswith(key)), key=lambda k: (len(k), k))
-        words = sorted(
-            (k for k in keys if not k.startswith(key) and f" {key}" in f" {k}"),
-            key=lambda k: (len(k), k),
-        )
-        fuzzy = []
-        if typos and len(key) >= 4:
-            # A typo anywhere, or a typo in what has been typed so far ("sertr" -> sertraline).
-            fuzzy = [
-                k
-                for k, _, _ in process.extract(
-                    key, keys, scorer=_typo_score, score_cutoff=80, limit=limit * 2
-                )
-            ]
+        names = self._covered if covered_only else self._names
+        # Enough names for `limit` medicines even when several names are one medicine.
+        wanted = limit * 16
+        prefix = names.starting_with(key, wanted)
+        words = names.word_starting_with(key, wanted)
+        # A typo anywhere, or a typo in what has been typed so far ("sertr" -> sertraline).
+        fuzzy = names.typos(key, limit * 2) if typos and len(key) >= 4 else []
         ordered: list[Target] = []
         seen = set()
         for k in [*prefix, *words, *fuzzy]:
@@ -610,9 +607,101 @@ class Resolver:
         return results
 
 
-def _typo_score(query: str, candidate: str, *, score_cutoff: float | None = None, **_) -> float:
-    score = max(fuzz.ratio(query, candidate), fuzz.ratio(query, candidate[: len(query) + 1]))
-    return score if score_cutoff is None or score >= score_cutoff else 0
+def _by_length(key: str) -> tuple[int, str]:
+    return (len(key), key)
+
+
+class NameIndex:
+    """Known names (normalised keys) indexed so a keystroke never scans every name:
+
+    - names starting with the text: a range of the sorted names (bisect);
+    - names with a later word starting with it ("codeine" -> "tylenol with codeine"): a
+      range of the sorted word starts;
+    - names within a small spelling distance (the parser): only names of a length that can
+      be that close, scored by rapidfuzz's native OSA distance;
+    - typos while typing (autocomplete, suggestions): rapidfuzz's native ratio against the
+      whole name, for names of a length that can score high enough, and against the start
+      of the name as far as typed, for names whose first or second letter is one of the
+      text's first two (one slip at the start still matches: a letter wrong, missing,
+      added or swapped; a start differing in both is not offered).
+    """
+
+    def __init__(self, keys: list[str]):
+        self.keys = keys
+        self.position = {key: n for n, key in enumerate(keys)}
+        self.sorted = sorted(keys)
+        starts = []
+        for key in keys:
+            for i, char in enumerate(key):
+                if char == " " and i + 1 < len(key):
+                    starts.append((key[i + 1 :], key))
+        starts.sort()
+        self.word_starts = [start for start, _ in starts]
+        self.word_keys = [key for _, key in starts]
+        self.lengths: dict[int, list[str]] = {}
+        self.first: dict[str, list[str]] = {}
+        self.second: dict[str, list[str]] = {}
+        for key in keys:
+            self.lengths.setdefault(len(key), []).append(key)
+            self.first.setdefault(key[:1], []).append(key)
+            if len(key) > 1:
+                self.second.setdefault(key[1], []).append(key)
+
+    def _range(self, items: list[str], text: str) -> tuple[int, int]:
+        return bisect.bisect_left(items, text), bisect.bisect_left(items, text + "\U0010ffff")
+
+    def starting_with(self, text: str, limit: int) -> list[str]:
+        """Names that start with `text`, shortest first (then alphabetical)."""
+        lo, hi = self._range(self.sorted, text)
+        return heapq.nsmallest(limit, self.sorted[lo:hi], key=_by_length)
+
+    def word_starting_with(self, text: str, limit: int) -> list[str]:
+        """Names that do not start with `text` but have a later word that does."""
+        lo, hi = self._range(self.word_starts, text)
+        found = {key for key in self.word_keys[lo:hi] if not key.startswith(text)}
+        return heapq.nsmallest(limit, found, key=_by_length)
+
+    def within_distance(self, text: str, allowed: int) -> list[tuple[str, int]]:
+        """(name, OSA distance) of up to 8 names within `allowed` edits, closest first, then in
+        the order they were indexed."""
+        window = [
+            key
+            for length in range(len(text) - allowed, len(text) + allowed + 1)
+            for key in self.lengths.get(length, ())
+        ]
+        hits = process.extract(
+            text, window, scorer=OSA.distance, processor=None, score_cutoff=allowed, limit=None
+        )
+        found = sorted((distance, self.position[key], key) for key, distance, _ in hits)
+        return [(key, distance) for distance, _, key in found[:8]]
+
+    def typos(self, text: str, limit: int, cutoff: float = 80) -> list[str]:
+        """Up to `limit` names that look like `text` or start like it, best first."""
+        # The whole name, for names whose length can reach `cutoff` (fuzz.ratio is at most
+        # 200 * shorter / both lengths): "qqqzoloft" still finds Zoloft.
+        size = len(text)
+        shortest, longest = size * cutoff / (200 - cutoff), size * (200 - cutoff) / cutoff
+        whole = [
+            key
+            for length in range(math.ceil(shortest), math.floor(longest) + 1)
+            for key in self.lengths.get(length, ())
+        ]
+        # The start of the name as far as typed (and a letter more), for names whose first or
+        # second letter is one of the text's first two.
+        letters = dict.fromkeys(text[:2])
+        starts = [key for char in letters for key in self.first.get(char, ())]
+        starts += [key for char in letters for key in self.second.get(char, ())]
+        heads = [key[: size + 1] for key in starts]
+        best: dict[str, float] = {}
+        for names, choices in ((whole, whole), (starts, heads)):
+            for _, score, n in process.extract(
+                text, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None
+            ):
+                key = names[n]
+                if score > best.get(key, -1):
+                    best[key] = score
+        ranked = sorted(best, key=lambda key: (-best[key], self.position[key]))
+        return ranked[:limit]
 
 
 def resolver_for(snap: Snapshot) -> Resolver:
