@@ -52,11 +52,12 @@ run: setup
 # buffers slow clients and serves the hashed, compressed static files with far-future
 # caching; gunicorn (config/gunicorn.conf.py, workers from the CPU count) listens on a unix
 # socket behind it; DEBUG off. For a
-# local run only, a throwaway SECRET_KEY and local ALLOWED_HOSTS are made up here when
-# not set, and plain HTTP is allowed; set them (and REDIS_URL, DATABASE_URL) in production.
+# local run only, a throwaway SECRET_KEY, local ALLOWED_HOSTS and SITE_URL are made up here
+# when not set, and plain HTTP is allowed; set them (and REDIS_URL, DATABASE_URL) in production.
 serve: export DEBUG := 0
 serve: export SECRET_KEY ?= $(shell head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
 serve: export ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1]
+serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: export SECURE_SSL_REDIRECT ?= 0
 serve: export PORT := $(PORT)
 serve: setup nginx-deps

@@ -55,6 +55,7 @@ echo "== PostgreSQL, Redis, production settings"
 start_postgres beforeyoumix_bench
 start_redis 6391
 export DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0
+export SITE_URL="http://127.0.0.1:$PORT"  # required with DEBUG off
 export SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 # All load comes from one address. By default the rate limiter runs, as in production (a
 # counter in Redis per checker and API request), with limits raised so it never refuses the

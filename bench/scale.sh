@@ -20,6 +20,7 @@ trap cleanup EXIT
 start_postgres beforeyoumix_bench
 start_redis 6393
 export DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0
+export SITE_URL=http://127.0.0.1  # required with DEBUG off; nothing measured uses it
 export SECRET_KEY="scale-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 # Thousands of checks from one address in a few seconds: no rate limits for this run.
 export RATELIMIT_ENABLED=0 NGINX_CONN_PER_ADDRESS=64

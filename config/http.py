@@ -1,18 +1,22 @@
 """The HTTP policy a view declares: who may keep its answer, and which methods it takes.
 
-    @read_only                       GET and HEAD; anything else gets the friendly 405 page
+    @read_only                       GET and HEAD; anything else (PUT, DELETE, POST) gets
+                                     the friendly 405 page, not a CSRF 403
     @public_page(query=["page"])     anyone may keep it: cached in the "pages" cache for every
                                      visitor, and by browsers and CDNs (Cache-Control: public)
     @private                         about one person's medicines: nobody keeps it
 
-Rate limits are declared the same way (config.ratelimits.limit).
+Rate limits are declared the same way (config.ratelimits.limit). Absolute URLs come from
+site_url(), never from a request's Host or X-Forwarded-Proto.
 """
 
 import functools
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -28,8 +32,29 @@ _PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _TAKES_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q\s*=\s*0(?:\.0*)?(?![.\d]))", re.IGNORECASE)
 
 
+def site_url(request=None) -> str:
+    """The site's address, "https://example.org" (no trailing slash): settings.SITE_URL,
+    which production requires; in development, unset, the request's own scheme and host."""
+    if settings.SITE_URL or request is None:
+        return settings.SITE_URL
+    try:
+        return f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:  # the 400 page for that very Host must still render
+        return ""
+
+
+def absolute(request, path: str) -> str:
+    """An absolute URL for a site path ("/feed/"): site_url() + path."""
+    return site_url(request) + path
+
+
 def read_only(view):
-    """Like Django's require_safe, but a person who lands here gets a page to read."""
+    """Like Django's require_safe, but a person who lands here gets a page to read.
+
+    Exempt from CSRF: a view that only reads has nothing to protect, and the CSRF check
+    (middleware, before any view) would otherwise answer PUT or DELETE with its 403 page
+    instead of this 405.
+    """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -39,7 +64,31 @@ def read_only(view):
             return response
         return view(request, *args, **kwargs)
 
+    wrapped.csrf_exempt = True
     return wrapped
+
+
+def _as_site_request(request) -> None:
+    """Make the request read as one for SITE_URL: its Host and scheme become the site's.
+
+    A public page is the same for every visitor, so whatever it builds from the request
+    (Django's feed and sitemap take the host and scheme from it) must come from SITE_URL,
+    and its cache key (Django's: scheme, host, path) then depends on no header the page
+    does not vary on: a forged Host or X-Forwarded-Proto can neither poison an entry nor
+    make a new one. In development (no SITE_URL) the request's own address is used and is
+    part of the key.
+    """
+    if not settings.SITE_URL:
+        return
+    site = urlsplit(settings.SITE_URL)
+    meta = request.META
+    meta["HTTP_HOST"] = site.netloc
+    meta.pop("HTTP_X_FORWARDED_HOST", None)
+    meta["wsgi.url_scheme"] = site.scheme
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure = settings.SECURE_PROXY_SSL_HEADER
+        meta[header] = secure if site.scheme == "https" else "http"
+    request.__dict__.pop("_current_scheme_host", None)  # Django's cached_property
 
 
 def public_page(view=None, *, query=()):
@@ -47,9 +96,9 @@ def public_page(view=None, *, query=()):
 
     Only the parameters named in `query`, with plain values, reach the view and the cache
     key; any other parameter is ignored, so `?utm=…` or `?v=N` never makes a new entry.
-    The key is Django's: the full address (scheme and host included, so a forged Host
-    header gets its own entry and never poisons another's) plus the request headers the
-    response varies on. Pages are stored compressed, so a hit costs no gzip; Accept-Encoding
+    The page is rendered, and keyed, as a request for SITE_URL (_as_site_request): the key
+    is Django's, the address (SITE_URL, path, kept parameters) plus the request headers the
+    response varies on, and no other header. Pages are stored compressed, so a hit costs no gzip; Accept-Encoding
     is first reduced to "gzip" or nothing, so it makes two entries at most. Entries are dropped when content changes (clear_pages) and keyed
     by the release (settings.CACHES["pages"]["KEY_PREFIX"]).
     """
@@ -73,6 +122,7 @@ def public_page(view=None, *, query=()):
         ]
         request.META["QUERY_STRING"] = urlencode(kept)
         request.GET = QueryDict(request.META["QUERY_STRING"])
+        _as_site_request(request)
         takes_gzip = _TAKES_GZIP.search(request.headers.get("Accept-Encoding", ""))
         request.META["HTTP_ACCEPT_ENCODING"] = "gzip" if takes_gzip else ""
         request.page_cache = "hit"

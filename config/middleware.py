@@ -18,6 +18,7 @@ from django.urls import Resolver404, resolve
 
 from config.http import PRIVATE
 from config.logs import route_of
+from config.ratelimits import is_trusted_proxy
 
 request_logger = logging.getLogger("beforeyoumix.request")
 error_logger = logging.getLogger("beforeyoumix.errors")
@@ -77,6 +78,27 @@ class RequestLogMiddleware:
         if _REQUEST_ID.match(request_id):
             fields["request_id"] = request_id
         return fields
+
+
+class ForwardedHeadersMiddleware:
+    """X-Forwarded-* headers are believed only from settings.TRUSTED_PROXIES.
+
+    From any other peer (gunicorn reached directly, or no proxy configured) they are
+    dropped before anything reads them: Django's SECURE_PROXY_SSL_HEADER (the HTTPS
+    redirect, secure cookies, absolute URLs in development) and the client address of rate
+    limits and admin lockouts (config.ratelimits.client_ip).
+    """
+
+    HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR") or ""):
+            for name in self.HEADERS:
+                request.META.pop(name, None)
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

@@ -12,6 +12,7 @@ lose counts. Rates come from settings.RATELIMITS at request time; RATELIMIT_ENAB
 turns every limit off (benchmarks).
 """
 
+import functools
 import ipaddress
 import threading
 
@@ -21,30 +22,58 @@ from django_ratelimit.decorators import ratelimit
 from ninja.throttling import BaseThrottle
 
 
-def client_ip(request) -> str:
-    """The visitor's address: REMOTE_ADDR, or the trusted proxies' X-Forwarded-For entry.
+@functools.lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[bool, tuple]:
+    """settings.TRUSTED_PROXIES parsed: whether the unix socket is trusted, and the ranges."""
+    ranges = tuple(ipaddress.ip_network(p, strict=False) for p in proxies if p != "unix")
+    return "unix" in proxies, ranges
 
-    With TRUSTED_PROXY_COUNT = n, the n-th address from the right of X-Forwarded-For is the
-    one the outermost trusted proxy saw; anything left of it is what the client claimed.
+
+def is_trusted_proxy(address: str) -> bool:
+    """Whether a peer is one of settings.TRUSTED_PROXIES ("" is the local unix socket)."""
+    unix, ranges = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not address:
+        return unix
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in ranges)
+
+
+def client_ip(request) -> str:
+    """The visitor's address: REMOTE_ADDR, or, when that peer is a trusted proxy, the
+    nearest address in X-Forwarded-For that is not one of ours.
+
+    X-Forwarded-For is read from the right (each proxy appends the peer it saw) and
+    stops at the first address outside settings.TRUSTED_PROXIES: anything left of it is
+    what the client claimed, so rotating it changes nothing. From a peer that is not a
+    trusted proxy the header is never read (a client reaching gunicorn directly).
     """
-    remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"
-    count = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if count > 0 and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            candidate = hops[-count] if len(hops) >= count else hops[0]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                pass
-    return remote
+    remote = request.META.get("REMOTE_ADDR") or ""
+    if not is_trusted_proxy(remote):
+        return remote or "0.0.0.0"
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    address = remote
+    for hop in reversed([hop for hop in hops if hop]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            break  # not an address: nothing left of it can be believed
+        address = hop
+        if not is_trusted_proxy(hop):
+            break
+    return address or "0.0.0.0"
 
 
 def client_key(group, request) -> str:
     """Per client: an IPv4 address, or an IPv6 /64 (one household or phone)."""
     request.ratelimit_group = group  # for the 429 page's Retry-After
-    address = client_ip(request)
+    return network_of(client_ip(request))
+
+
+def network_of(address: str) -> str:
+    """An IPv4 address as is; an IPv6 address as its /64 network address."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -52,6 +81,12 @@ def client_key(group, request) -> str:
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return str(ip)
+
+
+def client_key_for_axes(request) -> str:
+    """django-axes' client address (AXES_CLIENT_IP_CALLABLE): the rate limiter's key, so
+    failed logins from one IPv6 /64 count together."""
+    return network_of(client_ip(request))
 
 
 def rate(group, request) -> str | None:

@@ -43,8 +43,20 @@ if not DEBUG:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Set ALLOWED_HOSTS (comma-separated) when DEBUG is off.")
 
-# The site's own address, used in printed results and the feed.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address (scheme and host, no path), e.g. https://beforeyoumix.example.org.
+# Every absolute URL the site writes (feed, sitemap, robots.txt, canonical links, share
+# links, printed results) starts with it, never with what a request's Host or
+# X-Forwarded-Proto claims (config.http.site_url). Required with DEBUG off; in development,
+# unset, it is taken from each request.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL:
+    _site = urlsplit(SITE_URL)
+    if _site.scheme not in ("http", "https") or not _site.hostname or _site.path or _site.query:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be a scheme and host only, like https://example.org (got {SITE_URL!r})."
+        )
+elif not DEBUG:
+    raise ImproperlyConfigured("Set SITE_URL (like https://example.org) when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The admin lives at an address of the operator's choosing ("ADMIN_URL=staff-7f3a/").
@@ -68,12 +80,15 @@ INSTALLED_APPS = [
 
 # Order matters. Top to bottom a request passes through; bottom to top the response.
 # - The request log wraps everything, so its duration and status are what the client saw.
+# - X-Forwarded-* headers from a peer that is not a trusted proxy are dropped next, before
+#   anything reads them.
 # - Security headers, the CSP and the no-store safety net sit above SecurityMiddleware and
 #   WhiteNoise, so the HTTPS redirect and static files get them too.
 # - Caching, privacy and rate limits are declared on each view (config.http,
 #   config.ratelimits); ConditionalGetMiddleware answers 304s for public pages.
 MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",
+    "config.middleware.ForwardedHeadersMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -136,8 +151,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
-AXES_CLIENT_IP_CALLABLE = "config.ratelimits.client_ip"
+# Locked out per client (the rate limiter's key: an IPv4 address or an IPv6 /64, so
+# rotating addresses inside one /64 does not help) and, separately, per username (so
+# failures spread over many addresses still lock the account being guessed).
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "config.ratelimits.client_key_for_axes"
 AXES_RESET_ON_SUCCESS = True
 # Failures are logged as JSON lines by our handler; no HTML in the log.
 AXES_VERBOSE = False
@@ -214,9 +232,18 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
+# The proxies in front of Django (nginx, a load balancer), as address ranges; "unix" is a
+# proxy on the local unix socket gunicorn listens on (REMOTE_ADDR is empty there), as
+# deploy/serve.sh runs it. Only from these peers are X-Forwarded-For (the client's address:
+# rate limits, admin lockouts) and X-Forwarded-Proto (HTTPS) believed; from anyone else
+# both headers are dropped (config.middleware.ForwardedHeadersMiddleware). Empty: no proxy.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+BEHIND_PROXY = bool(TRUSTED_PROXIES)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -224,9 +251,12 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 # Two caches: "default" holds rate-limit counters, "pages" the rendered public pages
-# (config.http.public_page), so evicting pages never resets a limit. Redis in production
-# (REDIS_URL; pages in the next database number, because clearing them on a content change
-# flushes that database); local memory otherwise. A Redis outage degrades to "no cache"
+# (config.http.public_page), so evicting pages never resets a limit. In production two
+# Redis instances, because maxmemory and the eviction policy are per instance: REDIS_URL
+# (counters; maxmemory-policy noeviction, nothing is ever evicted) and REDIS_PAGES_URL
+# (pages; maxmemory with allkeys-lru, so flooding it evicts old pages and never grows it).
+# Without REDIS_PAGES_URL, pages go in REDIS_URL's next database (check --deploy warns,
+# beforeyoumix.W005). Local memory without Redis. A Redis outage degrades to "no cache"
 # (config.cache): slower, never down.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -297,16 +327,16 @@ COUNTER_BATCH = int(os.environ.get("COUNTER_BATCH", "1" if DEBUG else "20"))
 # the interactions app hands this to the snapshot loader at start-up.
 KNOWLEDGE_DIR = os.environ.get("KNOWLEDGE_DIR", "")
 
-# Per-client limits on the checker and the API, declared on their views (config.ratelimits).
+# Per-client limits on the checker, the API and search, declared on their views
+# (config.ratelimits).
 # Off by default in development and tests; always on in production.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", not DEBUG)
 RATELIMITS = {
     "check": os.environ.get("RATELIMIT_CHECK", "60/m"),
     "api": os.environ.get("RATELIMIT_API", "180/m"),
+    "search": os.environ.get("RATELIMIT_SEARCH", "30/m"),
 }
 RATELIMIT_FAIL_OPEN = True  # a cache outage must not lock everyone out of the checker
-# How many proxies (load balancer, CDN) put the client's address in X-Forwarded-For.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # One JSON line per request and per event (config.logs). Request paths are logged as their
 # URL pattern and never with a query string: what people check is health data.

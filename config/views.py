@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.exceptions import Ratelimited
 
 from articles.models import Article, Category
-from config.http import public_page, read_only
+from config.http import absolute, public_page, read_only
 from config.ratelimits import retry_after
 
 
@@ -37,7 +37,7 @@ def robots_txt(request):
         # Checker results are personal; there is nothing for a crawler to index there.
         f"Disallow: {reverse('interactions:check')}",
         f"Disallow: {reverse('api_v1:api-root')}",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute(request, reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -6,8 +6,8 @@
 # Both run in the foreground; when either stops, or on Ctrl-C / TERM, both are stopped.
 #
 # Environment: PORT (8000), SERVE_HOST (127.0.0.1), SERVE_RUN_DIR (a new temporary
-# directory, removed on exit), NGINX (nginx binary), plus everything Django and
-# config/gunicorn.conf.py read. Writes $SERVE_RUN_DIR/pids ("gunicorn PID" and "nginx PID").
+# directory, removed on exit), NGINX (nginx binary), TRUSTED_PROXIES (default "unix", nginx
+# on the socket), plus everything Django and config/gunicorn.conf.py read (SITE_URL too). Writes $SERVE_RUN_DIR/pids ("gunicorn PID" and "nginx PID").
 # Run as root, nginx's workers run as www-data: SERVE_RUN_DIR's parents must let them through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,10 +30,12 @@ RUN=$(cd "$SERVE_RUN_DIR" && pwd)
 SOCKET="$RUN/gunicorn.sock"
 rm -f "$SOCKET" "$RUN/pids"
 
-# nginx sets X-Forwarded-For to the one address it saw (or a trusted proxy forwarded):
-# the app takes the last entry. X-Forwarded-Proto comes from nginx too (gunicorn trusts
-# forwarded headers on its unix socket only; it listens on nothing else).
-export TRUSTED_PROXY_COUNT=${TRUSTED_PROXY_COUNT:-1}
+# nginx, on gunicorn's unix socket, is the app's proxy: it sets X-Forwarded-For to the one
+# address it saw (or that a proxy in NGINX_TRUSTED_PROXIES forwarded) and X-Forwarded-Proto.
+# The app believes those headers from its trusted proxies only; "unix" is this socket.
+export TRUSTED_PROXIES=${TRUSTED_PROXIES:-unix}
+# SITE_URL (the public address, e.g. https://beforeyoumix.example.org) must be set: with
+# DEBUG off Django refuses to start without it. make serve sets http://127.0.0.1:$PORT.
 
 gunicorn_pid=""
 nginx_pid=""

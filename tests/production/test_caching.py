@@ -1,6 +1,7 @@
 """The shared page cache (config.http.public_page), conditional GET and Cache-Control."""
 
 import json
+import re
 
 import pytest
 from django.core.cache import caches
@@ -247,3 +248,55 @@ def test_error_answers_of_private_views_are_no_store(client, db):
             response = getattr(client, method)(path)
             assert response.status_code >= 400, (method, path)
             assert response.headers["Cache-Control"] == "private, no-store", (method, path)
+
+
+SITE = "https://beforeyoumix.example.org"
+NAMESPACE = re.compile(r"http://www\.(w3|sitemaps)\.org/")
+
+
+@pytest.fixture
+def production_site(settings):
+    """Production's view of addresses: SITE_URL set, behind a trusted proxy that sends
+    X-Forwarded-Proto, and more than one host name allowed (so a forged Host gets through)."""
+    settings.SITE_URL = SITE
+    settings.ALLOWED_HOSTS = ["beforeyoumix.example.org", "localhost", "testserver"]
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_absolute_urls_come_from_site_url_whatever_the_request_says(
+    client, make_guide, production_site
+):
+    guide = make_guide(title="Feed entry")
+    forged = {"HTTP_HOST": "localhost:6666", "HTTP_X_FORWARDED_PROTO": "http"}
+    for path in ("/feed/", "/sitemap.xml", "/robots.txt", guide.get_absolute_url()):
+        body = client.get(path, **forged).content.decode()
+        urls = [u for u in re.findall(r"https?://[^\"'<>\s]+", body) if not NAMESPACE.match(u)]
+        own = [u for u in urls if u.startswith(SITE + "/")]
+        assert own and not any(u.startswith("http://") for u in urls), (path, urls)
+        assert "localhost" not in body and "testserver" not in body, path
+    html = client.get(guide.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="{SITE}{guide.get_absolute_url()}">' in html
+
+
+def test_a_forged_host_or_scheme_never_changes_a_cached_page_for_others(
+    client, make_guide, production_site
+):
+    make_guide(title="Feed entry")
+    for path in ("/feed/", "/sitemap.xml"):
+        forged = client.get(path, HTTP_HOST="localhost:6666", HTTP_X_FORWARDED_PROTO="http")
+        entries = page_entries()
+        honest = client.get(path, HTTP_HOST="beforeyoumix.example.org", HTTP_X_FORWARDED_PROTO="https")
+        assert honest.content == forged.content, path
+        # The key depends on no header the page does not vary on: no new entry.
+        assert page_entries() == entries, path
+        assert f"{SITE}/".encode() in honest.content and b"localhost" not in honest.content
+
+
+def test_canonical_links_keep_only_a_public_page_s_own_parameters(client, make_guide):
+    for _ in range(12):
+        make_guide()
+    html = client.get("/articles/?page=2&utm_source=x").content.decode()
+    assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in html
+    html = client.get("/check/?drugs=Zoloft,Ultram").content.decode()
+    assert '<link rel="canonical" href="http://testserver/check/">' in html  # never the list

@@ -72,12 +72,61 @@ def test_client_address_behind_trusted_proxies(rf, settings):
     request = rf.get(
         "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5, 10.0.0.1"
     )
-    settings.TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXIES = []
     assert client_ip(request) == "10.0.0.2"  # no proxy trusted: the header is ignored
-    settings.TRUSTED_PROXY_COUNT = 2
-    assert client_ip(request) == "203.0.113.5"  # what the outer proxy saw; 1.2.3.4 was claimed
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    # From the right, the first address that is not ours; 1.2.3.4 was only claimed.
+    assert client_ip(request) == "203.0.113.5"
+    # A client reaching the app directly: its X-Forwarded-For is never read.
+    direct = rf.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert client_ip(direct) == "198.51.100.7"
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address, 10.0.0.1")
-    assert client_ip(request) == "10.0.0.2"
+    assert client_ip(request) == "10.0.0.1"  # nothing left of the bad entry is believed
+
+
+def test_nginx_on_the_unix_socket_is_trusted_only_when_configured(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="2001:db8:5:6::7")
+    settings.TRUSTED_PROXIES = ["unix"]
+    assert client_ip(request) == "2001:db8:5:6::7"
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32", "::1/128"]
+    assert client_ip(request) == "0.0.0.0"  # the socket is not a configured proxy
+
+
+@LIMITED
+def test_a_rotated_x_forwarded_for_never_beats_a_limit(client, db, settings):
+    settings.TRUSTED_PROXIES = ["unix", "10.0.0.0/8"]
+    # Straight to the app, claiming a new address each time.
+    for n in range(3):
+        client.get("/check/?drugs=a", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    response = client.get("/check/?drugs=a", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert response.status_code == 429
+    # Through nginx and a load balancer that appends: what the client claimed is ignored.
+    for n in range(3):
+        client.get(
+            "/api/v1/drugs?q=zol",
+            REMOTE_ADDR="",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.20, 10.0.0.5",
+        )
+    response = client.get(
+        "/api/v1/drugs?q=zol", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.20, 10.0.0.5"
+    )
+    assert response.status_code == 429
+    # Another client behind the same proxies is not affected.
+    response = client.get("/api/v1/drugs?q=zol", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="198.51.100.21, 10.0.0.5")
+    assert response.status_code == 200
+
+
+def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(db, settings):
+    from django.test import Client
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # reads SECURE_SSL_REDIRECT
+    forged = client.get("/check/", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_PROTO="https")
+    assert forged.status_code == 301 and forged.headers["Location"].startswith("https://")
+    proxied = client.get("/check/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_PROTO="https")
+    assert proxied.status_code == 200
 
 
 def test_a_cache_outage_does_not_lock_anyone_out(client, db, visitor, settings):

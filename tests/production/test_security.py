@@ -101,13 +101,28 @@ def production_env(**extra):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT", "ADMIN_URL"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "REDIS_PAGES_URL",
+            "SECURE_SSL_REDIRECT",
+            "ADMIN_URL",
+            "SITE_URL",
+            "TRUSTED_PROXIES",
+            "GUNICORN_BIND",
+            "NGINX_TRUSTED_PROXIES",
+            "FORWARDED_ALLOW_IPS",
+        }
     }
     env.update(
         DEBUG="0",
         SECRET_KEY="k3v9-Jq2Lr8wXz4Tn6Yb1Pc7Hd5Fg0Ms3Ve8Ua2Oi9Wy6Rt4Ep1Zl7Kx5Qj3Nh",
         ALLOWED_HOSTS="beforeyoumix.example.org",
+        SITE_URL="https://beforeyoumix.example.org",
+        ADMIN_URL="staff-7f3a",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        REDIS_PAGES_URL="redis://127.0.0.1:6380/0",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     env.update(extra)
@@ -131,8 +146,16 @@ def test_check_deploy_is_clean_in_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_real_secret_key_or_hosts():
-    for missing in ({"SECRET_KEY": ""}, {"SECRET_KEY": "short"}, {"ALLOWED_HOSTS": ""}):
+def test_production_refuses_to_start_without_a_real_secret_key_hosts_or_site_url():
+    for missing in (
+        {"SECRET_KEY": ""},
+        {"SECRET_KEY": "short"},
+        {"ALLOWED_HOSTS": ""},
+        {"SITE_URL": ""},
+        {"SITE_URL": "beforeyoumix.example.org"},  # no scheme
+        {"SITE_URL": "https://beforeyoumix.example.org/guides"},  # a path
+        {"SITE_URL": "ftp://beforeyoumix.example.org"},
+    ):
         result = manage("check", env=production_env(**missing))
         assert result.returncode != 0, missing
         assert "ImproperlyConfigured" in result.stderr, missing
@@ -148,6 +171,16 @@ def test_production_settings_secure_cookies_and_https():
     assert result.stdout.split() == ["True"] * 5 + ["False", "True"], result.stderr
 
 
+def test_x_forwarded_proto_is_honoured_only_behind_a_configured_proxy():
+    code = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
+    alone = manage("shell", "--verbosity", "0", "-c", code, env=production_env())
+    assert alone.stdout.strip() == "None", alone.stderr
+    proxied = manage(
+        "shell", "--verbosity", "0", "-c", code, env=production_env(TRUSTED_PROXIES="unix")
+    )
+    assert proxied.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", proxied.stderr
+
+
 def test_no_cookie_for_anonymous_visitors(client, library):
     for path in PATHS:
         response = client.get(path)
@@ -155,34 +188,48 @@ def test_no_cookie_for_anonymous_visitors(client, library):
         assert "Set-Cookie" not in response.headers, path
 
 
-@override_settings(
-    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-)  # fast, for tests
-def test_admin_login_attempts_are_locked_out(client, django_user_model, settings):
+@pytest.fixture
+def login(client, django_user_model, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
     django_user_model.objects.create_superuser(
         "editor", "editor@example.org", "a-long-correct-password"
     )
-    login = reverse("admin:login")
-    for attempt in range(1, settings.AXES_FAILURE_LIMIT + 1):
-        response = client.post(
-            login, {"username": "editor", "password": "wrong"}, REMOTE_ADDR="203.0.113.7"
+
+    def attempt(address, username="editor", password="wrong"):
+        return client.post(
+            reverse("admin:login"),
+            {"username": username, "password": password},
+            REMOTE_ADDR=address,
         )
+
+    return attempt
+
+
+def test_admin_login_attempts_are_locked_out_per_client(login, settings):
+    for n in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        # Different usernames each time: the client's failures still add up.
+        response = login("203.0.113.7", username=f"guess{n}")
         # The form again with an error, until the limit: then locked out.
-        assert response.status_code == (429 if attempt == settings.AXES_FAILURE_LIMIT else 200)
+        assert response.status_code == (429 if n == settings.AXES_FAILURE_LIMIT else 200)
     # Locked: even the right password is refused from this client.
-    response = client.post(
-        login,
-        {"username": "editor", "password": "a-long-correct-password"},
-        REMOTE_ADDR="203.0.113.7",
-    )
-    assert response.status_code == 429
+    assert login("203.0.113.7", password="a-long-correct-password").status_code == 429
     # Another client is not affected.
-    response = client.post(
-        login,
-        {"username": "editor", "password": "a-long-correct-password"},
-        REMOTE_ADDR="198.51.100.9",
-    )
-    assert response.status_code == 302
+    assert login("198.51.100.9", password="a-long-correct-password").status_code == 302
+
+
+def test_admin_lockout_covers_an_ipv6_64_like_the_rate_limiter(login, settings):
+    for n in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        login(f"2001:db8:1:2::{n:x}", username=f"guess{n}")  # a new address each time
+    assert login("2001:db8:1:2:ffff::1", password="a-long-correct-password").status_code == 429
+    assert login("2001:db8:1:3::1", password="a-long-correct-password").status_code == 302
+
+
+def test_admin_lockout_per_username_across_addresses(login, settings):
+    for n in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        login(f"198.51.100.{n}")  # the same account guessed from many addresses
+    assert login("192.0.2.200", password="a-long-correct-password").status_code == 429
+    # Other accounts are not locked from a fresh address.
+    assert login("192.0.2.201", username="someone-else").status_code == 200
 
 
 def test_admin_address_comes_from_the_environment():
