@@ -98,7 +98,10 @@ class FindingOut(Schema):
     ingredient_names: list[str]
     kind: Literal["pair", "duplicate-ingredient", "cumulative"]
     severity: Severity
-    severity_label: str
+    severity_label: str = Field(
+        description="The severity in the words the site shows (interactions.wording).",
+        examples=["Serious — talk to your prescriber before taking these together"],
+    )
     title: str
     summary: str
     mechanisms: list[str]
@@ -261,9 +264,10 @@ def interactions(
         code, message = form.first_error()
         return error_response(request, code, message)
     result = services.check(form.cleaned_data["drugs"], form.cleaned_data["recently_stopped"])
-    # Rendered without re-validating through pydantic: the schema documents the shape and
-    # the contract tests check that every answer fits it.
-    return api.create_response(request, result, status=200)
+    # The typed result in the contract's shape (CheckResult.as_json), rendered without
+    # re-validating through pydantic: the schema documents the shape and the contract tests
+    # check that every answer fits it.
+    return api.create_response(request, result.as_json(), status=200)
 
 
 @api.get(

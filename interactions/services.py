@@ -1,7 +1,8 @@
-"""The checker as a service: names in, the contract's JSON shape out.
+"""The checker as a service: names in, a typed result (CheckResult) out.
 
-Used by the JSON API (interactions/api.py) and the HTML checker (interactions/views.py), so
-both always give the same answer. Resolution and the engine are plain Python over the
+Used by the JSON API (interactions/api.py, through CheckResult.as_json, the contract's
+shape) and the HTML checker (interactions/views.py, which hands the dataclasses to the
+templates), so both always give the same answer. Resolution and the engine are plain Python over the
 knowledge snapshot; the only database read here is the list of published guides to link
 findings to (articles.linking, cached).
 """
@@ -9,25 +10,16 @@ findings to (articles.linking, cached).
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 
 from django.db import DatabaseError
 
 from medicines import engine, knowledge
 from medicines.resolver import Resolved, Unresolved, resolver_for
+from interactions import wording
 
 logger = logging.getLogger(__name__)
-
-SEVERITY_LABELS = {
-    "contraindicated": "Do not take together",
-    "major": "Serious — avoid unless your doctor says otherwise",
-    "moderate": "Use with caution",
-    "minor": "Low risk",
-}
-NO_FINDINGS_NOTE = (
-    "No interaction between these medicines is listed in our database. That does not mean "
-    "none exists — ask your pharmacist."
-)
-SINGLE_NOTE = "Enter at least two medicines to check how they mix."
 
 
 def coverage_note(snap: knowledge.Snapshot) -> str:
@@ -76,70 +68,347 @@ def _guide_index():
     return key, guides
 
 
-def _ingredient_json(snap, slug: str) -> dict:
+# --------------------------------------------------------------------------- typed results
+# What a check answers, as plain dataclasses. The templates read them directly; the JSON
+# API renders them through as_json(), whose shape its ninja schemas (interactions/api.py)
+# document and the contract tests hold. Nothing here is clinical content: texts come from
+# the knowledge base (medicines) and the fixed sentences from interactions.wording.
+
+
+@dataclass(frozen=True, slots=True)
+class Ingredient:
+    slug: str
+    name: str
+
+    def as_json(self) -> dict:
+        return {"slug": self.slug, "name": self.name}
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedName:
+    """A name that was read as a medicine we check."""
+
+    query: str
+    name: str
+    kind: str  # generic | brand | combination
+    ingredients: tuple[Ingredient, ...]
+    recently_stopped: bool
+    match: str | None
+    note: str = ""
+    also_contains: tuple[str, ...] = ()
+
+    @property
+    def query_differs(self) -> bool:
+        return self.query.strip().casefold() != self.name.casefold()
+
+    @property
+    def detail(self) -> str:
+        names = " + ".join(i.name for i in self.ingredients)
+        return "" if names.casefold() == self.query.strip().casefold() else names
+
+    def as_json(self) -> dict:
+        data = {
+            "query": self.query,
+            "name": self.name,
+            "kind": self.kind,
+            "ingredients": [i.as_json() for i in self.ingredients],
+            "recently_stopped": self.recently_stopped,
+            "match": self.match,
+        }
+        if self.note:
+            data["note"] = self.note
+        if self.also_contains:
+            data["also_contains"] = list(self.also_contains)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedName:
+    """A name we could not check: unknown, or known but not covered."""
+
+    query: str
+    suggestions: tuple[str, ...]
+    reason: str  # unknown | not_covered
+    recently_stopped: bool
+    name: str = ""
+    note: str = ""
+
+    def as_json(self) -> dict:
+        data = {
+            "query": self.query,
+            "suggestions": list(self.suggestions),
+            "reason": self.reason,
+            "recently_stopped": self.recently_stopped,
+        }
+        if self.reason == "not_covered":
+            data["name"] = self.name
+            data["note"] = self.note
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class FindingMedicine:
+    """One medicine of a finding, with the brand or product names it was entered as."""
+
+    slug: str
+    name: str
+    entered: tuple = ()
+    stopped: bool = False
+
+
+@dataclass(frozen=True)
+class FindingResult:
+    kind: str  # pair | duplicate-ingredient | cumulative
+    ingredients: tuple[str, ...]
+    medicines: tuple[FindingMedicine, ...]
+    severity: str
+    title: str
+    summary: str
+    mechanisms: tuple[str, ...]
+    what_to_do_steps: tuple[str, ...]
+    warning_signs: tuple[str, ...]
+    emergency: str
+    references: tuple  # medicines.knowledge.Reference
+    articles: tuple[dict, ...]
+    recently_stopped: tuple[str, ...]
+    rules: tuple[str, ...]
+    entered_medicines: tuple[str, ...] = ()  # the API's "medicines": the names entered
+    anchor: str = ""
+
+    @property
+    def severity_label(self) -> str:
+        return wording.SEVERITY_LABELS[self.severity]
+
+    @property
+    def is_cumulative(self) -> bool:
+        return self.kind == "cumulative"
+
+    @property
+    def ingredient_names(self) -> list[str]:
+        return [m.name for m in self.medicines]
+
+    def as_json(self) -> dict:
+        data = {
+            "ingredients": list(self.ingredients),
+            "ingredient_names": self.ingredient_names,
+            "kind": self.kind,
+            "severity": self.severity,
+            "severity_label": self.severity_label,
+            "title": self.title,
+            "summary": self.summary,
+            "mechanisms": list(self.mechanisms),
+            "what_to_do": " ".join(self.what_to_do_steps),
+            "what_to_do_steps": list(self.what_to_do_steps),
+            "warning_signs": list(self.warning_signs),
+            "emergency": self.emergency,
+            "references": [ref.as_json() for ref in self.references],
+            "articles": [dict(a) for a in self.articles],
+            "recently_stopped": list(self.recently_stopped),
+            "rules": list(self.rules),
+        }
+        if self.entered_medicines:
+            data["medicines"] = list(self.entered_medicines)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """One risk of the result: findings that share a mechanism, shown as one section with
+    one list of steps, one list of warning signs and the guides that explain it."""
+
+    anchor: str
+    name: str  # "Serotonin syndrome and heart rhythm"
+    severity: str
+    medicines: tuple[str, ...]  # ingredient names, in the order they were entered
+    findings: tuple[FindingResult, ...]
+    steps: tuple[str, ...]
+    warning_signs: tuple[str, ...]
+    guides: tuple[dict, ...]
+
+    @property
+    def severity_label(self) -> str:
+        return wording.SEVERITY_LABELS[self.severity]
+
+
+@dataclass(frozen=True, slots=True)
+class RiskLine:
+    """A line of the summary: "Heart rhythm: citalopram, ondansetron, methadone"."""
+
+    name: str
+    severity: str
+    medicines: tuple[str, ...]
+    anchor: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    resolved: tuple[ResolvedName, ...]
+    unresolved: tuple[UnresolvedName, ...]
+    findings: tuple[FindingResult, ...]  # worst first
+    highest_severity: str
+    advice: tuple  # engine.AdviceNote
+    coverage_note: str
+    data_version: str
+    read_as: str
+    message: str = ""
+    risks: tuple[Risk, ...] = ()
+    summary: tuple[RiskLine, ...] = ()
+    emergencies: tuple[str, ...] = ()  # each distinct "get emergency help if" sentence once
+    guides: tuple[dict, ...] = ()  # guides about the medicines checked, finding or not
+
+    # ---- for the page
+
+    @property
+    def checked(self) -> list[ResolvedName]:
+        return _distinct(m for m in self.resolved if not m.recently_stopped)
+
+    @property
+    def stopped(self) -> list[ResolvedName]:
+        return _distinct(m for m in self.resolved if m.recently_stopped)
+
+    @property
+    def checked_count(self) -> int:
+        return len(self.checked) + len(self.stopped)
+
+    @property
+    def unknown(self) -> list[UnresolvedName]:
+        return [u for u in self.unresolved if u.reason != "not_covered"]
+
+    @property
+    def uncovered(self) -> list[UnresolvedName]:
+        return [u for u in self.unresolved if u.reason == "not_covered"]
+
+    @property
+    def single(self) -> bool:
+        return len(self.checked) == 1 and not self.stopped and not self.findings
+
+    @property
+    def severity_label(self) -> str:
+        return wording.SEVERITY_LABELS[self.highest_severity]
+
+    @property
+    def next_step(self) -> str:
+        return wording.NEXT_STEP.get(self.highest_severity, "")
+
+    @property
+    def show_ladder(self) -> bool:
+        return self.highest_severity in wording.LADDER_SEVERITIES
+
+    @property
+    def sources(self) -> list:
+        """Every source behind the result once, for the printed sheet's short citations."""
+        refs = [r for f in self.findings for r in f.references]
+        refs += [r for note in self.advice for r in note.references]
+        return list({ref.id: ref for ref in refs}.values())
+
+    @property
+    def questions(self) -> list[str]:
+        """Questions to ask the pharmacist (interactions.wording), those that apply."""
+        together, signs, other, stopped, extras, doctor = wording.QUESTIONS
+        asked = [together]
+        if self.findings:
+            asked += [signs, other]
+        if self.stopped:
+            asked.append(stopped)
+        return asked + [extras, doctor]
+
+    @property
+    def can_share(self) -> bool:
+        """Print and Copy link only when something was checked."""
+        return bool(self.resolved)
+
+    # ---- for the API
+
+    def as_json(self) -> dict:
+        data = {
+            "resolved": [r.as_json() for r in self.resolved],
+            "unresolved": [u.as_json() for u in self.unresolved],
+            "findings": [f.as_json() for f in self.findings],
+            "highest_severity": self.highest_severity,
+            "advice": [advice_json(note) for note in self.advice],
+            "coverage_note": self.coverage_note,
+            "data_version": self.data_version,
+            "read_as": self.read_as,
+        }
+        if self.message:
+            data["message"] = self.message
+        return data
+
+
+def _distinct(medicines) -> list[ResolvedName]:
+    """Typed twice ("Zoloft, zolof"): one medicine."""
+    seen, out = set(), []
+    for medicine in medicines:
+        if medicine.name not in seen:
+            seen.add(medicine.name)
+            out.append(medicine)
+    return out
+
+
+def _ingredient(snap, slug: str) -> Ingredient:
     ingredient = snap.ingredients.get(slug)
-    return {"slug": slug, "name": ingredient.name if ingredient else slug}
+    return Ingredient(slug, ingredient.name if ingredient else slug)
 
 
-def _resolved_json(snap, item: Resolved, stopped: bool) -> dict:
-    data = {
-        "query": item.query,
-        "name": item.name,
-        "kind": item.kind,
-        "ingredients": [_ingredient_json(snap, s) for s in item.ingredients],
-        "recently_stopped": stopped,
-        "match": item.match,
-    }
-    if item.note:
-        data["note"] = item.note
-    if item.also_contains:
-        data["also_contains"] = list(item.also_contains)
-    return data
+def _ingredient_json(snap, slug: str) -> dict:
+    return _ingredient(snap, slug).as_json()
 
 
-def _unresolved_json(item: Unresolved, stopped: bool) -> dict:
-    data = {
-        "query": item.query,
-        "suggestions": list(item.suggestions),
-        "reason": item.reason,
-        "recently_stopped": stopped,
-    }
+def _resolved(snap, item: Resolved, stopped: bool) -> ResolvedName:
+    return ResolvedName(
+        query=item.query,
+        name=item.name,
+        kind=item.kind,
+        ingredients=tuple(_ingredient(snap, s) for s in item.ingredients),
+        recently_stopped=stopped,
+        match=item.match,
+        note=item.note or "",
+        also_contains=tuple(item.also_contains or ()),
+    )
+
+
+def _unresolved(item: Unresolved, stopped: bool) -> UnresolvedName:
     if item.reason == "not_covered":
-        data["name"] = item.name
-        data["note"] = f"We recognise {item.name} but do not check it yet. {item.note}".strip()
-    return data
+        note = f"We recognise {item.name} but do not check it yet. {item.note}".strip()
+        return UnresolvedName(item.query, tuple(item.suggestions), item.reason, stopped, item.name, note)
+    return UnresolvedName(item.query, tuple(item.suggestions), item.reason, stopped)
 
 
-def finding_json(snap, finding: engine.Finding, guide_index=None, medicines=None) -> dict:
-    data = {
-        "ingredients": list(finding.ingredients),
-        "ingredient_names": [snap.ingredients[s].name for s in finding.ingredients],
-        "kind": finding.kind,
-        "severity": finding.severity,
-        "severity_label": SEVERITY_LABELS[finding.severity],
-        "title": finding.title,
-        "summary": finding.summary,
-        "mechanisms": list(finding.mechanisms),
-        "what_to_do": " ".join(finding.what_to_do),
-        "what_to_do_steps": list(finding.what_to_do),
-        "warning_signs": list(finding.warning_signs),
-        "emergency": finding.emergency,
-        "references": [ref.as_json() for ref in finding.references],
-        "articles": _guides(finding.mechanisms, finding.ingredients, guide_index),
-        "recently_stopped": list(finding.stopped),
-        "rules": list(finding.rule_ids),
-    }
+def _finding(snap, finding: engine.Finding, guide_index, medicines, entered_in, index) -> FindingResult:
     if finding.medicines:
-        data["medicines"] = list(finding.medicines)
-    elif medicines:
-        data["medicines"] = [
-            label for label, slugs in medicines if set(slugs) & set(finding.ingredients)
-        ]
-    return data
+        entered = tuple(finding.medicines)
+    else:
+        entered = tuple(label for label, slugs in medicines if set(slugs) & set(finding.ingredients))
+    return FindingResult(
+        kind=finding.kind,
+        ingredients=tuple(finding.ingredients),
+        medicines=tuple(
+            FindingMedicine(
+                slug,
+                snap.ingredients[slug].name,
+                tuple(entered_in.get(slug, ())),
+                slug in finding.stopped,
+            )
+            for slug in finding.ingredients
+        ),
+        severity=finding.severity,
+        title=finding.title,
+        summary=finding.summary,
+        mechanisms=tuple(finding.mechanisms),
+        what_to_do_steps=tuple(finding.what_to_do),
+        warning_signs=tuple(finding.warning_signs),
+        emergency=finding.emergency,
+        references=tuple(finding.references),
+        articles=tuple(_guides(finding.mechanisms, finding.ingredients, guide_index)),
+        recently_stopped=tuple(finding.stopped),
+        rules=tuple(finding.rule_ids),
+        entered_medicines=entered,
+        anchor=f"finding-{index}",
+    )
 
 
 def advice_json(note: engine.AdviceNote) -> dict:
-    """A note shown whenever a matching medicine is listed (MAOIs and food)."""
+    """A note shown whenever a matching medicine is listed (MAOIs and food, LDN)."""
     return {
         "id": note.id,
         "ingredients": list(note.ingredients),
@@ -151,6 +420,78 @@ def advice_json(note: engine.AdviceNote) -> dict:
     }
 
 
+def _risk_mechanisms(finding: FindingResult) -> tuple[str, ...]:
+    """The mechanisms a patient would feel; "how" mechanisms only when there is nothing else."""
+    felt = tuple(m for m in finding.mechanisms if m not in wording.HOW_NOT_WHAT)
+    return felt or tuple(finding.mechanisms[:1])
+
+
+def _in_order(slugs, order: dict[str, int]) -> list[str]:
+    return sorted(dict.fromkeys(slugs), key=lambda s: (order.get(s, len(order)), s))
+
+
+def _risks(snap, findings: list[FindingResult], order: dict[str, int]) -> tuple[list[Risk], list[RiskLine]]:
+    """Group findings that share a risk (connected through a shared mechanism) into one
+    section each, worst first; and one summary line per distinct mechanism."""
+    parent = list(range(len(findings)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[str, int] = {}
+    for i, finding in enumerate(findings):
+        for mechanism in _risk_mechanisms(finding):
+            if mechanism in first_with:
+                parent[root(i)] = root(first_with[mechanism])
+            else:
+                first_with[mechanism] = i
+    groups: dict[int, list[FindingResult]] = {}
+    for i, finding in enumerate(findings):
+        groups.setdefault(root(i), []).append(finding)
+
+    risks = []
+    for n, members in enumerate(groups.values(), start=1):  # findings are worst first already
+        mechanisms = list(dict.fromkeys(m for f in members for m in _risk_mechanisms(f)))
+        names = list(dict.fromkeys(wording.risk_name(m) for m in mechanisms))
+        title = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1].lower()
+        slugs = _in_order((s for f in members for s in f.ingredients), order)
+        guides = list({a["url"]: a for f in members for a in f.articles}.values())[:4]
+        risks.append(
+            Risk(
+                anchor=f"risk-{n}",
+                name=title,
+                severity=members[0].severity,
+                medicines=tuple(snap.ingredients[s].name for s in slugs),
+                findings=tuple(members),
+                steps=tuple(dict.fromkeys(s for f in members for s in f.what_to_do_steps)),
+                warning_signs=tuple(dict.fromkeys(s for f in members for s in f.warning_signs)),
+                guides=tuple(guides),
+            )
+        )
+
+    lines: dict[str, dict] = {}
+    for risk in risks:
+        for finding in risk.findings:
+            for mechanism in _risk_mechanisms(finding):
+                name = wording.risk_name(mechanism)
+                line = lines.setdefault(name, {"severity": finding.severity, "slugs": [], "anchor": risk.anchor})
+                line["slugs"].extend(finding.ingredients)
+    summary = [
+        RiskLine(
+            name,
+            line["severity"],
+            tuple(snap.ingredients[s].name for s in _in_order(line["slugs"], order)),
+            line["anchor"],
+        )
+        for name, line in lines.items()
+    ]
+    summary.sort(key=lambda line: -knowledge.SEVERITY_RANK[line.severity])  # stable: worst first
+    return risks, summary
+
+
 def _read_label(snap, item: Resolved | Unresolved) -> str:
     """One medicine as we read it: "fluoxetine (Prozac)", "Percocet (oxycodone +
     acetaminophen)", "metformin (not checked)", "‘xyzzy’ (not found)"."""
@@ -158,7 +499,7 @@ def _read_label(snap, item: Resolved | Unresolved) -> str:
         if item.reason == "not_covered":
             return f"{item.name} (not checked)"
         return f"‘{item.query}’ (not found)"
-    names = " + ".join(_ingredient_json(snap, s)["name"] for s in item.ingredients)
+    names = " + ".join(_ingredient(snap, s).name for s in item.ingredients)
     if item.kind == "generic" or item.name.casefold() == names.casefold():
         return names
     if item.kind == "combination":
@@ -186,12 +527,13 @@ def read_as(snap, current: list, stopped: list) -> str:
     return " ".join(sentences)
 
 
-def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> dict:
-    """Resolve the names, run the engine, and build the contract's JSON shape."""
+def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckResult:
+    """Resolve the names, run the engine, and arrange the answer (see CheckResult)."""
     snap = knowledge.snapshot()
     resolver = resolver_for(snap)
 
-    resolved, unresolved = [], []
+    resolved: list[ResolvedName] = []
+    unresolved: list[UnresolvedName] = []
     current: list[engine.Medicine] = []
     stopped: list[engine.Medicine] = []
     seen: set[tuple] = set()
@@ -203,39 +545,76 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> dict:
         read[is_stopped] = items
         for item in items:
             if isinstance(item, Unresolved):
-                unresolved.append(_unresolved_json(item, is_stopped))
+                unresolved.append(_unresolved(item, is_stopped))
                 continue
-            resolved.append(_resolved_json(snap, item, is_stopped))
+            resolved.append(_resolved(snap, item, is_stopped))
             key = (is_stopped, item.name, item.ingredients)
             if key in seen:  # the same thing typed twice is one medicine, not a double dose
                 continue
             seen.add(key)
             bucket.append(engine.Medicine(item.name, item.ingredients))
 
-    findings = engine.check(snap, current, stopped)
-    guide_index = _guide_index() if findings else None
-    labels = [(m.label, m.ingredients) for m in current + stopped]
-    findings_json = [finding_json(snap, f, guide_index, labels) for f in findings]
+    # Which brand or product names each ingredient was entered as ("sertraline (in Zoloft)").
+    entered_in: dict[str, list[str]] = {}
+    for medicine in resolved:
+        if medicine.kind == "generic":
+            continue
+        for ingredient in medicine.ingredients:
+            names_in = entered_in.setdefault(ingredient.slug, [])
+            if medicine.name not in names_in:
+                names_in.append(medicine.name)
+    order = {}
+    for medicine in current + stopped:
+        for slug in medicine.ingredients:
+            order.setdefault(slug, len(order))
 
-    result = {
-        "resolved": resolved,
-        "unresolved": unresolved,
-        "findings": findings_json,
-        "highest_severity": findings[0].severity if findings else "none",
-        "advice": [
-            advice_json(note)
-            for note in engine.advice(snap, [s for m in current + stopped for s in m.ingredients])
-        ],
-        "coverage_note": coverage_note(snap),
-        "data_version": snap.version,
-        "read_as": read_as(snap, read[False], read[True]),
-    }
+    found = engine.check(snap, current, stopped)
+    all_slugs = list(order)
+    guide_index = _guide_index() if found or all_slugs else None
+    labels = [(m.label, m.ingredients) for m in current + stopped]
+    findings = [
+        _finding(snap, f, guide_index, labels, entered_in, n) for n, f in enumerate(found, start=1)
+    ]
+    risks, summary = _risks(snap, findings, order)
+
     checked = len({s for m in current for s in m.ingredients})
+    message = ""
     if not findings and checked >= 2:
-        result["message"] = NO_FINDINGS_NOTE
+        message = wording.NO_FINDINGS_NOTE
     elif not findings and checked < 2 and not stopped:
-        result["message"] = SINGLE_NOTE
-    return result
+        message = wording.SINGLE_NOTE
+    return CheckResult(
+        resolved=tuple(resolved),
+        unresolved=tuple(unresolved),
+        findings=tuple(findings),
+        highest_severity=findings[0].severity if findings else "none",
+        advice=tuple(engine.advice(snap, [s for m in current + stopped for s in m.ingredients])),
+        coverage_note=coverage_note(snap),
+        data_version=snap.version,
+        read_as=read_as(snap, read[False], read[True]),
+        message=message,
+        risks=tuple(risks),
+        summary=tuple(summary),
+        emergencies=_sentences(f.emergency for f in findings),
+        guides=tuple(_medicine_guides(all_slugs, guide_index)),
+    )
+
+
+def _sentences(texts) -> tuple[str, ...]:
+    """Each distinct sentence once: a pair's emergency text joins its rules' sentences."""
+    return tuple(dict.fromkeys(s for text in texts if text for s in _SENTENCE_END.split(text.strip())))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _medicine_guides(slugs: list[str], index, limit: int = 4) -> list[dict]:
+    """Guides about the medicines checked, so every result leads somewhere."""
+    if index is None or not slugs:
+        return []
+    from articles.linking import guides_for
+
+    return [dict(link) for link in guides_for([], list(slugs), limit=limit, index=index[1])]
 
 
 def lookup(query: str, limit: int = 10) -> dict:

@@ -1,7 +1,8 @@
 """The checker a patient uses and the drug pages.
 
-Views stay thin: CheckForm parses the query string, services.check answers it, and the
-helpers below only arrange that answer for the templates (display names, grouping). An
+Views stay thin: CheckForm parses the query string, services.check answers it with typed
+results (services.CheckResult) that the templates render as they are; the view only adds
+addresses (the share link, "did you mean" links). An
 htmx request gets just the #results partial; the full page works with JavaScript off.
 
 Medicine names are health data: nothing here logs them, and the forms are GET forms so no
@@ -10,7 +11,6 @@ CSRF cookie is ever set.
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,10 +18,10 @@ from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
 from articles.linking import guides_about_drug
-from config.http import private, public_page, read_only
+from config.http import private, public_page, read_only, site_url
 from config.ratelimits import limit
 from medicines import engine, knowledge
-from interactions import services
+from interactions import services, wording
 from interactions.forms import CODES, MESSAGES, CheckForm
 
 FIELDS = ("drugs", "recently_stopped")
@@ -65,7 +65,7 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
         drugs = form.cleaned_data["drugs"]
         stopped = form.cleaned_data["recently_stopped"]
         result = services.check(drugs, stopped)
-        context.update(_present(result, drugs, stopped))
+        context.update(_result_context(request, result, drugs, stopped))
     partial = _wants_partial(request)
     if submitted and not form.is_valid():
         errors = _errors(form)
@@ -104,79 +104,24 @@ def _errors(form) -> dict:
     }
 
 
-def _present(result: dict, drugs: list[str], stopped: list[str]) -> dict:
-    """Arrange the service's answer for the templates; adds no clinical content."""
-    checked, stopped_medicines, seen = [], [], set()
-    for medicine in result.get("resolved", []):
-        medicine = dict(medicine)
-        query = medicine["query"].strip().casefold()
-        ingredients = " + ".join(i["name"] for i in medicine["ingredients"])
-        medicine["query_differs"] = query != medicine["name"].casefold()
-        medicine["detail"] = "" if ingredients.casefold() == query else ingredients
-        key = (medicine["recently_stopped"], medicine["name"])
-        if key in seen:  # typed twice ("Zoloft, zolof"): one medicine
-            continue
-        seen.add(key)
-        (stopped_medicines if medicine["recently_stopped"] else checked).append(medicine)
-
-    entered_in: dict[str, list[str]] = {}  # ingredient slug -> brand or product names entered
-    for medicine in checked + stopped_medicines:
-        if medicine["kind"] == "generic":
-            continue
-        for ingredient in medicine["ingredients"]:
-            names = entered_in.setdefault(ingredient["slug"], [])
-            if medicine["name"] not in names:
-                names.append(medicine["name"])
-
-    findings = []
-    for index, finding in enumerate(result.get("findings", []), start=1):
-        finding = dict(finding)
-        slugs = finding["ingredients"]
-        names = finding.get("ingredient_names") or [s.replace("-", " ") for s in slugs]
-        finding["anchor"] = f"finding-{index}"
-        finding["is_cumulative"] = finding.get("kind") == "cumulative"
-        finding["medicines"] = [
-            {
-                "slug": slug,
-                "name": name,
-                "entered": entered_in.get(slug, []),
-                "stopped": slug in finding.get("recently_stopped", []),
-            }
-            for slug, name in zip(slugs, names, strict=True)
-        ]
-        steps = finding.get("what_to_do_steps") or finding.get("what_to_do") or []
-        finding["what_to_do_steps"] = [steps] if isinstance(steps, str) else list(steps)
-        findings.append(finding)
-
-    unknown, uncovered = [], []
-    for item in result.get("unresolved", []):
-        item = dict(item)
-        if item.get("reason") == "not_covered":
-            uncovered.append(item)
-            continue
-        item["suggestions"] = [
-            _suggestion(s, item["query"], drugs, stopped) for s in item.get("suggestions", [])[:5]
-        ]
-        unknown.append(item)
-
+def _result_context(request: HttpRequest, result: services.CheckResult, drugs, stopped) -> dict:
+    """The typed result plus what only the web knows: addresses. No clinical content."""
     share_path = check_url(drugs, stopped)
     return {
-        "result": {**result, "findings": findings},
-        "checked": checked,
-        "stopped": stopped_medicines,
-        "checked_count": len(checked) + len(stopped_medicines),
-        "single": len(checked) == 1 and not stopped_medicines and not findings,
-        "unknown": unknown,
-        "uncovered": uncovered,
-        "not_checked_count": len(unknown) + len(uncovered),
+        "result": result,
+        "words": wording,
+        "unknown": [  # each unknown name with its "did you mean" links
+            (item, [_suggestion(name, item.query, drugs, stopped) for name in item.suggestions[:5]])
+            for item in result.unknown
+        ],
         "share_path": share_path,
-        "share_url": settings.SITE_URL + share_path,
+        "site_url": site_url(request),  # printed on the sheet: SITE_URL, or the request's in development
+        "share_url": site_url(request) + share_path,
     }
 
 
-def _suggestion(suggestion, query: str, drugs: list[str], stopped: list[str]) -> dict:
+def _suggestion(name: str, query: str, drugs: list[str], stopped: list[str]) -> dict:
     """A "did you mean" link: the same check with the unknown name replaced."""
-    name = suggestion["name"] if isinstance(suggestion, dict) else str(suggestion)
 
     def swap(names):
         return [name if n == query else n for n in names]

@@ -124,6 +124,14 @@ def render_finding(context, finding):
     return mark_safe(html)
 
 
+@register.filter
+def severity_words(severity, short=False) -> str:
+    """The severity in CLINICAL.md's words (interactions.wording, the one place)."""
+    from interactions import wording
+
+    return (wording.SEVERITY_SHORT if short else wording.SEVERITY_LABELS).get(severity, "")
+
+
 def cache_clear() -> None:
     _fragment.cache_clear()
 

@@ -51,6 +51,7 @@
   /* ------------------------------------------------------------------ the form */
 
   function enhance(form) {
+    var autoSubmit = false;
     if (form.hasAttribute("data-enhanced")) return;
     form.setAttribute("data-enhanced", "");
 
@@ -210,7 +211,9 @@
     }
 
     function submitSoon() {
-      if (inPlace) form.requestSubmit();
+      if (!inPlace) return;
+      autoSubmit = true; // a chip added or removed: the result follows, focus stays put
+      form.requestSubmit();
     }
 
     /* What the server recognised: "Zoloft → sertraline", or "not recognised". */
@@ -403,9 +406,13 @@
     });
 
     // Capture runs before htmx's own submit handler: a name still in the box is included.
+    // A submit the person asked for (Check, or Enter in an empty box) brings the result
+    // into view when it arrives; one made by adding or removing a chip does not.
     form.addEventListener(
       "submit",
       function () {
+        form.bringResultIntoView = !autoSubmit;
+        autoSubmit = false;
         if (combo.value.trim()) {
           addChip(combo.value);
           combo.value = "";
@@ -429,6 +436,15 @@
     var region = document.querySelector("[data-result-status]");
     var summary = results && results.querySelector("[data-announce]");
     if (region && summary) announce(region, summary.textContent.replace(/\s+/g, " ").trim());
+  }
+
+  /* After a Check: focus the result's heading (tabindex=-1) and scroll it to the top, so a
+     phone shows the result, not the form. The live region still announces it politely. */
+  function bringIntoView(results) {
+    var heading = results.querySelector("#results-heading");
+    if (!heading) return;
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: "start" });
   }
 
   function copyLink(button) {
@@ -459,11 +475,23 @@
   }
 
   document.addEventListener("click", function (event) {
-    var target = event.target.closest ? event.target.closest("[data-print], [data-copy-link]") : null;
+    var target = event.target.closest ? event.target.closest("[data-print], [data-print-card], [data-copy-link]") : null;
     if (!target) return;
     if (target.hasAttribute("data-print")) window.print();
+    else if (target.hasAttribute("data-print-card")) printCard();
     else copyLink(target);
   });
+
+  /* The wallet card is a second print layout of the same page (see checker.css). */
+  function printCard() {
+    var root = document.documentElement;
+    root.setAttribute("data-print-layout", "card");
+    window.addEventListener("afterprint", function done() {
+      root.removeAttribute("data-print-layout");
+      window.removeEventListener("afterprint", done);
+    });
+    window.print();
+  }
 
   function init(root) {
     var scope = root && root.querySelectorAll ? root : document;
@@ -481,6 +509,10 @@
         if (form.readResult) form.readResult(results);
       });
       announceResult(results);
+      document.querySelectorAll("form[data-check-form]").forEach(function (form) {
+        if (form.bringResultIntoView) bringIntoView(results);
+        form.bringResultIntoView = false;
+      });
     });
     document.body.addEventListener("htmx:responseError", function () {
       var region = document.querySelector("[data-result-status]");

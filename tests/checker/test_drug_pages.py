@@ -53,11 +53,11 @@ def test_drug_page_has_what_a_patient_needs(client, library):
     groups = re.findall(r'<section class="interaction-group severity-group-([a-z]+)"', html)
     assert groups and groups == [s for s in knowledge.SEVERITIES if s in groups]
     assert 'href="/check/?drugs=sertraline,tramadol"' in html
-    assert "Serious — avoid unless your doctor says otherwise" in text
+    assert "Serious — talk to your prescriber before taking these together" in text
     # guides about it, and a form to check it with other medicines
     assert "Guides about sertraline" in text
     assert re.search(r'href="/articles/[a-z0-9-]+/"', html.split("Guides about sertraline")[1])
-    assert 'action="/check/"' in html and 'value="sertraline"' in html
+    assert 'action="/check/#result"' in html and 'value="sertraline"' in html
     assert "dailymed.nlm.nih.gov" in html
 
 

@@ -1,0 +1,114 @@
+"""Every patient-facing sentence of the checker's result, defined once.
+
+The service (interactions/services.py), the JSON API and the templates all read these, so
+the page, the API's `severity_label` and the printed sheet can never drift apart. Words
+follow ../shared/CLINICAL.md ("Severity scale", "Many people already take both", emergency
+help). Clinical texts of each finding live in the knowledge base (medicines/data), not here.
+"""
+
+from __future__ import annotations
+
+# CLINICAL.md, "Severity scale": the words, never colour alone.
+SEVERITY_LABELS = {
+    "contraindicated": "Do not take together",
+    "major": "Serious — talk to your prescriber before taking these together",
+    "moderate": "Use with caution",
+    "minor": "Low risk",
+    "none": "No interaction listed",
+}
+SEVERITY_SHORT = {**SEVERITY_LABELS, "major": "Serious"}
+
+NO_FINDINGS_NOTE = (
+    "No interaction between these medicines is listed in our database. That does not mean "
+    "none exists — ask your pharmacist."
+)
+SINGLE_NOTE = "Enter at least two medicines to check how they mix."
+
+# The one thing to do now, by the worst severity found (CLINICAL.md: a result never reads
+# as "stop now"; prescribed medicines are not stopped on your own).
+NEXT_STEP = {
+    "contraindicated": (
+        "Do not start these together. If you already take them, do not stop on your own: "
+        "call your prescriber or pharmacist today."
+    ),
+    "major": (
+        "Talk to your prescriber or pharmacist before you take these together. If you "
+        "already take them, do not stop on your own: call them today."
+    ),
+    "moderate": (
+        "Ask your pharmacist or prescriber about these before you start. If you already "
+        "take them, do not stop on your own: call them today."
+    ),
+    "minor": "Tell your pharmacist you take these together at your next visit.",
+}
+
+# CLINICAL.md, "Many people already take both": the ladder on every serious or moderate
+# result. (label, text) pairs; the severe step carries the call link in the template.
+ACTION_LADDER = (
+    ("If you already take them", "Do not stop on your own. Call your prescriber or pharmacist today."),
+    ("Before you start a new one", "Ask your prescriber or pharmacist first."),
+    ("Mild signs", "Call your prescriber, your pharmacist or a nurse line today."),
+    ("Severe signs", "Call 911 (or your local emergency number) now."),
+)
+LADDER_SEVERITIES = ("contraindicated", "major", "moderate")
+
+# CLINICAL.md, "Emergency help" (US by default, with the local number).
+EMERGENCY_NUMBERS = (
+    ("Emergency", "911", "911"),
+    ("Poison Help", "1-800-222-1222", "18002221222"),
+    ("Suicide & Crisis Lifeline (call or text)", "988", "988"),
+)
+NALOXONE = "Suspected opioid overdose: give naloxone (Narcan) if you have it, call 911 and stay with the person."
+
+DO_NOT_STOP = (
+    "Do not stop a prescribed medicine on your own. Some, like antidepressants, opioids and "
+    "benzodiazepines, must not be stopped suddenly. Ask your prescriber first."
+)
+
+# A mechanism in plain words, for the summary ("Heart rhythm: citalopram, methadone").
+RISK_NAMES = {
+    "serotonin-toxicity": "Serotonin syndrome",
+    "hypertensive-crisis": "Dangerously high blood pressure",
+    "cns-depression": "Slowed breathing",
+    "seizure-threshold": "Seizures",
+    "qt-prolongation": "Heart rhythm",
+    "cyp2d6-inhibition": "One medicine changes another's level",
+    "cyp3a4-inhibition": "Higher medicine levels",
+    "cyp3a4-induction": "Lower medicine levels",
+    "opioid-blockade": "Opioids blocked",
+    "opioid-withdrawal": "Opioid withdrawal",
+    "bleeding": "Bleeding",
+    "lithium-levels": "Lithium levels",
+    "liver-damage": "Liver damage",
+    "duplicate-therapy": "Two medicines that do the same job",
+    "duplicate-ingredient": "Too much of one ingredient",
+    "lowered-tolerance": "Overdose after a break",
+    "pgp-inhibition": "Higher medicine levels",
+    "pgp-induction": "Lower medicine levels",
+    "enzyme-induction": "Lower medicine levels",
+    "lithium-neurotoxicity": "Lithium and the brain",
+    "alcohol-reaction": "Reaction with alcohol",
+    "reduced-effect": "A medicine may work less",
+    "anticonvulsant-levels": "Seizure medicine levels",
+    "stimulant-stacking": "Strain on the heart",
+    "dopamine-blockade": "Stiff muscles and movement problems",
+}
+# Mechanisms that explain how a risk comes about rather than being one a patient feels;
+# they only name a risk when a finding has nothing else.
+HOW_NOT_WHAT = frozenset(
+    {"cyp2d6-inhibition", "cyp3a4-inhibition", "cyp3a4-induction", "pgp-inhibition",
+     "pgp-induction", "enzyme-induction"}
+)  # fmt: skip
+
+QUESTIONS = (
+    "Can I take these medicines together at my doses?",
+    "Which warning signs should I watch for, and what should I do if I notice them?",
+    "Is there another medicine or dose that carries less risk for me?",
+    "How long after my last dose does the medicine I stopped still count?",
+    "Do alcohol, supplements or anything I buy without a prescription change this?",
+    "Should my doctor know that I take these together?",
+)
+
+
+def risk_name(mechanism: str) -> str:
+    return RISK_NAMES.get(mechanism, mechanism.replace("-", " ").capitalize())
