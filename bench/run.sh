@@ -26,6 +26,7 @@ PY=.venv/bin/python
 PORT=${BENCH_PORT:-8765}
 BASE="http://127.0.0.1:$PORT"
 DURATION=${BENCH_DURATION:-30}
+CEILING_DURATION=$(( DURATION / 3 > 3 ? DURATION / 3 : 3 ))
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 RESULTS=bench/results
 QUERIES="$RESULTS/queries"
@@ -117,10 +118,14 @@ for target in "${TARGETS[@]}"; do
     url=$BASE$path
   fi
   wrk -t1 -c"$conns" -d3s -s bench/random_paths.lua "$url" -- $file >/dev/null  # warm-up
+  # The ceiling again, just before: other work on the machine drifts during a run, so each
+  # ratio compares two measurements taken seconds apart.
+  ceiling=$(wrk -t1 -c"$conns" -d"$CEILING_DURATION"s -s bench/random_paths.lua "$BASE/robots.txt" | tail -n 1)
   echo "-- $name: $path (${DURATION}s, $conns connections)"
   line=$(wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s -s bench/random_paths.lua "$url" -- $file | tail -n 1)
   echo "   $line"
-  printf '{"name": "%s", "path": "%s", "connections": %s, "wrk": %s}\n' "$name" "$path" "$conns" "$line" >>"$RESULTS/wrk.jsonl"
+  printf '{"name": "%s", "path": "%s", "connections": %s, "wrk": %s, "ceiling": %s}\n' \
+    "$name" "$path" "$conns" "$line" "$ceiling" >>"$RESULTS/wrk.jsonl"
 done
 
 echo "== Page weight (Chromium, cache off)"
