@@ -7,7 +7,7 @@
    pydantic 1.7, which breaks django-ninja.
 2. Our side: the severity of every pair of our ingredients through the real engine
    (`knowledge.snapshot()` + `engine.pair_table()`, the same path as `manage.py kb_matrix`).
-   `--ref REV` uses `interactions/` (code and data) as committed at REV, not the working tree.
+   `--ref REV` uses `medicines/` (code and data) as committed at REV, not the working tree.
 3. Write docs/PEER_REVIEW.md (`--check`: only compare it, for CI) and exit non-zero on an
    unreviewed under-call or over-call, an unmapped new ingredient, a decision the knowledge
    does not match, or (with --check) a stale report.
@@ -68,9 +68,9 @@ def fetch(cache: Path) -> Path:
 
 
 def checkout(ref: str, tmp: Path) -> Path:
-    """The `interactions` package (engine code and data) as committed at `ref`, in tmp."""
+    """The `medicines` package (engine code and data) as committed at `ref`, in tmp."""
     blob = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", ref, "interactions"],
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref, "medicines"],
         check=True, capture_output=True,
     ).stdout  # fmt: skip
     with tarfile.open(fileobj=io.BytesIO(blob)) as archive:
@@ -85,6 +85,8 @@ def our_side(root: Path | None = None):
     from medicines import engine, knowledge
 
     snap = knowledge.snapshot(root / "medicines" / "data") if root else knowledge.snapshot()
+    if not snap.ingredients:  # a moved or missing data directory must not read as "no findings"
+        raise SystemExit(f"peer-review: no ingredients in {root or 'the working tree'}: where is the knowledge?")
     return snap, engine.pair_table(snap)
 
 
@@ -143,7 +145,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m peer_review", description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "peer-review")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PEER_REVIEW.md")
-    parser.add_argument("--ref", help="compare interactions/ (engine and data) as committed at this git revision")
+    parser.add_argument("--ref", help="compare medicines/ (engine and data) as committed at this git revision")
     parser.add_argument("--no-write", action="store_true", help="print the figures only")
     parser.add_argument(
         "--check", action="store_true", help="do not write; fail if the committed report is not what this run gives"
