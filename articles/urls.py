@@ -13,5 +13,6 @@ urlpatterns = [
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
+    path("about/", views.about, name="about"),
     path("feed/", read_only(public_page(LatestGuidesFeed())), name="feed"),
 ]

@@ -1,16 +1,26 @@
-"""Guides, topics, tags and search. Each view declares its HTTP policy (config.http)."""
+"""Guides, topics, tags, search and the about page. Each view declares its HTTP policy
+(config.http)."""
 
+from pathlib import Path
+
+import yaml
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import http_date
 
 from articles import search as guide_search
 from articles.models import Article, Category, Tag
 from articles.reads import count_read
 from config.http import private, public_page, read_only
+from config.ratelimits import limit
+from medicines import knowledge
+from medicines.resolver import Resolved, resolver_for
 
 PER_PAGE = 10
+# Written by the editorial team with every knowledge change; read at request time, no git.
+CHANGELOG = Path(knowledge.DATA_DIR) / "CHANGELOG.yaml"
 
 
 def _page(request, queryset):
@@ -77,19 +87,52 @@ def tag_detail(request, slug):
     )
 
 
-# Queries are often medicine names: nobody keeps the answer (and it is not page-cached).
 @read_only
+@public_page
+def about(request):
+    """How guides and the knowledge base are written, sourced, reviewed and corrected."""
+    snap = knowledge.snapshot()
+    published = Article.objects.published()
+    context = {
+        "coverage": {key: " ".join(str(text).split()) for key, text in snap.coverage.items()},
+        "knowledge_version": snap.version,
+        "changes": knowledge_changes(),
+        "guide_count": published.count(),
+        "last_reviewed": published.aggregate(last=Max("last_reviewed"))["last"],
+        "ingredient_count": len(snap.ingredients),
+        "product_count": len(snap.products),
+    }
+    return render(request, "articles/about.html", context)
+
+
+def knowledge_changes() -> list[dict]:
+    """The knowledge base's change log (medicines/data/CHANGELOG.yaml), newest first."""
+    entries = yaml.safe_load(CHANGELOG.read_text(encoding="utf-8")) or []
+    return [
+        {
+            "date": entry["date"],
+            "changes": [" ".join(str(text).split()) for text in entry["changes"]],
+        }
+        for entry in entries
+    ]
+
+
+# Queries are often medicine names: nobody keeps or indexes the answer (not page-cached).
+# Limited per client like the checker: every query costs a database search.
 @private
+@limit("search")
+@read_only
 def search(request):
     query = request.GET.get("q", "")
     if not isinstance(query, str):
         query = ""
     query = query.strip()
     truncated = len(query) > guide_search.MAX_QUERY_CHARS
-    hits = guide_search.search(query, Article.objects.published()) if query else []
+    results = guide_search.search(query, Article.objects.published()) if query else None
     context = {
         "query": query[: guide_search.MAX_QUERY_CHARS],
-        "hits": hits,
+        "hits": list(results or []),
+        "suggestion": results.suggestion if results else "",
         "truncated": truncated,
         "searched": bool(query),
         "has_terms": bool(guide_search.terms(query)),
@@ -98,17 +141,24 @@ def search(request):
     return render(request, "articles/search.html", context)
 
 
-def drug_matches(query):
-    """Medicines whose names match the query (brand, generic or misspelt), best first."""
-    from interactions.services import lookup
-
+def drug_matches(query: str, limit: int = 5) -> list[dict]:
+    """Medicines named in the query, best first: an exact name alone (no look-alike after
+    it: "tramadol" never offers Toradol), else names starting like it or spelt like it;
+    a list of names ("zoloft and tramadl") gives each medicine it names."""
+    snap = knowledge.snapshot()
+    resolver = resolver_for(snap)
+    text = query[:100]
+    targets = [target for _, target in resolver.autocomplete(text, limit=limit)]
+    if not targets:
+        named = {item.name: item for item in resolver.parse(text) if isinstance(item, Resolved)}
+        targets = list(named.values())[:limit]
     return [
         {
-            "name": hit["name"],
-            "url": hit["url"],
-            "detail": ", ".join(ingredient["name"] for ingredient in hit["ingredients"])
-            if hit["kind"] != "generic"
+            "name": target.name,
+            "url": reverse("interactions:drug_detail", args=[target.ingredients[0]]),
+            "detail": ", ".join(snap.ingredients[s].name for s in target.ingredients)
+            if target.kind != "generic"
             else "",
         }
-        for hit in lookup(query[:100], limit=5)["results"]
+        for target in targets
     ]

@@ -114,3 +114,130 @@ def test_search_page_lists_matching_medicines_even_misspelt(client, db):
     html = client.get(reverse("articles:search"), {"q": "Zolof"}).content.decode()
     assert 'href="/drugs/sertraline/"' in html
     assert "Zoloft" in html
+
+
+# --- what a patient means (issue 12), on the real guide library -------------------------
+
+
+def real(query):
+    return [hit.article.slug for hit in search.search(query, Article.objects.published())]
+
+
+def test_serotonin_syndrome_symptoms_finds_that_guide_first(library):
+    # The guide says "signs", not "symptoms": a synonym, and its title holds the most words.
+    assert real("serotonin syndrome symptoms")[0] == "serotonin-syndrome"
+    assert real("serotonin syndrome")[0] == "serotonin-syndrome"
+
+
+def test_title_matches_rank_first(library):
+    assert real("tramadol")[0] == "tramadol-and-antidepressants"
+    assert real("methadone buprenorphine")[0] == "methadone-buprenorphine-and-antidepressants"
+
+
+def test_stemming_finds_other_forms_of_a_word(corpus):
+    # Neither word is in a guide as typed: porter / 'english' stemming match
+    # "drowsiness" and "surgery".
+    assert slugs("drowsy") == ["sleep"]
+    assert slugs("surgeries") == ["pain-body"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("painkiller", "pain-relief-when-you-take-an-antidepressant"),
+        ("sleep medicine", "zolpidem-ambien-and-antidepressants"),
+        ("booze", "opioids-with-sedatives-and-alcohol"),
+        ("ssri", "ssris-and-opioids"),
+    ],
+)
+def test_patient_words_find_the_guides_words(library, query, expected):
+    assert expected in real(query)[:6]
+
+
+def test_synonyms_expand_words_the_guide_does_not_use(make_guide):
+    make_guide(title="Watch list", slug="watch", body="## What to do\n\nKnow the warning signs.\n")
+    make_guide(title="Relief", slug="relief", body="## What to do\n\nAsk about a pain reliever.\n")
+    assert slugs("symptoms") == ["watch"]
+    assert slugs("painkillers") == ["relief"]
+    assert slugs("pain medicine") == ["relief"]
+
+
+def test_a_brand_name_also_finds_its_ingredient(make_guide):
+    make_guide(title="About sertraline", slug="sert", body="## What to do\n\nSertraline is an SSRI.\n")
+    assert slugs("zoloft") == ["sert"]
+
+
+def test_synonym_file_is_well_formed():
+    import yaml
+
+    groups = yaml.safe_load(search.SYNONYMS_FILE.read_text(encoding="utf-8"))
+    seen = set()
+    for group in groups:
+        assert isinstance(group, list) and len(group) >= 2, group
+        for phrase in group:
+            words = tuple(search.terms(str(phrase)))
+            assert words and len(words) <= search.MAX_PHRASE_WORDS, phrase
+            assert words not in seen, f"{phrase!r} is in two groups"
+            seen.add(words)
+
+
+def test_misspelling_is_corrected_and_its_guides_shown(library):
+    results = search.search("oxycodne", Article.objects.published())
+    assert results.suggestion == "oxycodone"
+    assert len(results) > 0
+    assert [h.article.slug for h in results] == real("oxycodone")
+    assert search.search("serotonin sindrome", Article.objects.published()).suggestion == (
+        "serotonin syndrome"
+    )
+    # Known words and words still being typed are left alone.
+    assert search.search("tramadol", Article.objects.published()).suggestion == ""
+    assert search.search("zolpi", Article.objects.published()).suggestion == ""
+
+
+def test_spelling_uses_only_published_words(make_guide):
+    make_guide(title="Hidden", slug="hidden", status=Article.Status.DRAFT, body="## What to do\n\nQuetzalcoatl.\n")
+    make_guide(title="Shown", slug="shown")
+    assert search.search("quetzalcoatk", Article.objects.published()).suggestion == ""
+
+
+def test_did_you_mean_on_the_page(client, library):
+    html = client.get(reverse("articles:search"), {"q": "oxycodne"}).content.decode()
+    assert "Did you mean" in html and 'href="/search/?q=oxycodone"' in html
+    assert 'class="search-results"' in html
+    assert "No guides match" not in html
+
+
+def test_an_exact_medicine_name_has_no_look_alikes(client, db):
+    html = client.get(reverse("articles:search"), {"q": "tramadol"}).content.decode()
+    medicines = html.split('id="drug-results"')[1].split("</section>")[0]
+    assert 'href="/drugs/tramadol/"' in medicines
+    assert "Toradol" not in medicines and "ketorolac" not in medicines
+    # Without an exact name, close spellings are offered.
+    html = client.get(reverse("articles:search"), {"q": "tramadl"}).content.decode()
+    assert 'href="/drugs/tramadol/"' in html
+
+
+def test_a_list_of_medicines_names_each(client, db):
+    html = client.get(reverse("articles:search"), {"q": "sertaline and tramadl"}).content.decode()
+    medicines = html.split('id="drug-results"')[1].split("</section>")[0]
+    assert 'href="/drugs/sertraline/"' in medicines and 'href="/drugs/tramadol/"' in medicines
+
+
+def test_results_are_private_and_not_indexed(client, db):
+    response = client.get(reverse("articles:search"), {"q": "tramadol"})
+    assert response["Cache-Control"] == "private, no-store"
+    assert "noindex" in response["X-Robots-Tag"]
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+
+
+def test_one_search_box_on_the_search_page(client, db):
+    html = client.get(reverse("articles:search"), {"q": "tramadol"}).content.decode()
+    assert html.count('type="search"') == 1
+    assert 'type="search"' in client.get("/articles/").content.decode()
+
+
+def test_query_work_is_bounded(library):
+    many = " ".join(["painkiller"] * 50 + [f"w{n}" for n in range(500)])
+    found = search.concepts(search.terms(many))
+    assert len(found) <= search.MAX_TERMS
+    assert all(len(concept) <= search.MAX_ALTERNATIVES for concept in found)
