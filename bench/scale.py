@@ -302,6 +302,56 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
+DOC = ROOT / "docs" / "BENCHMARKS.md"
+START, END = "<!-- scale-results:start -->", "<!-- scale-results:end -->"
+
+
+def verdicts(results: list[dict]) -> list[str]:
+    """Issue 14's targets at 2,000 ingredients (about 25,000 names)."""
+    at = next((r for r in results if r["ingredients"] == 2000), None)
+    if at is None:
+        return []
+    if "failed" in at:
+        return [f"At 2,000 ingredients: **{at['failed']}**; no target met."]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    worst = max(x for x in at["memory_after_checks"]["workers_uss_mb"] if x is not None)
+    typing, check = at["autocomplete"]["p95_ms"], at["check5_c4"]["p99_ms"]
+    return [
+        "| At 2,000 ingredients | Goal | Measured | |",
+        "| --- | --- | --- | --- |",
+        f"| Start to first `/healthz` 200 | < 10 s | {at['start_s']:.1f} s | {verdict(at['start_s'] < 10)} |",
+        f"| Each worker's private memory after {CHECKS:,} distinct checks | < 200 MB | {worst:.0f} MB "
+        f"| {verdict(worst < 200)} |",
+        f"| Autocomplete p95 per keystroke over HTTP | < 20 ms | {typing:.1f} ms | {verdict(typing < 20)} |",
+        f"| `/check/` random 5 names, p99 at 4 connections | < 150 ms | {check:.0f} ms "
+        f"| {verdict(check < 150)} |",
+    ]
+
+
+def write_doc(results: list[dict]) -> None:
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    section = "\n".join([
+        START,
+        f"Measured {when} with `make bench-scale` (bench/scale.py: nginx -> gunicorn with "
+        f"config/gunicorn.conf.py, {os.cpu_count()} cores shared with the load generator; "
+        f"{CHECKS:,} distinct checks, then {DURATION} s of `/check/` at 4 connections).",
+        "",
+        table(results),
+        "",
+        *verdicts(results),
+        END,
+    ])
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip() + "\n\n## Scale\n\n" + section + "\n"
+    DOC.write_text(text)
+
+
 def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [150, 500, 2000, 5000]
     work = Path(tempfile.mkdtemp(prefix="scale-"))
@@ -317,6 +367,9 @@ def main(argv: list[str]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "scale.json").write_text(json.dumps(results, indent=2))
     print(table(results))
+    print("\n".join(verdicts(results)))
+    if os.environ.get("SCALE_WRITE_DOC", "1") == "1":
+        write_doc(results)
 
 
 if __name__ == "__main__":

@@ -401,9 +401,11 @@ class _Version:
         return isinstance(other, _Version) and other.snap.version == self.snap.version
 
 
-# Findings of recent pairs, per process. A check of 5 medicines asks for 10 pairs; the
-# memo keeps the common ones (sertraline with tramadol) without growing with the knowledge.
-PAIR_MEMO_SIZE = 4096
+# Findings of recent pairs, per process. A check of 5 medicines asks for 10 pairs, of 25
+# for 300; the memo keeps the common ones (sertraline with tramadol) without growing with
+# the knowledge: at most this many pairs, about half of them findings of a few KB (tens of
+# MB per worker at most; the real knowledge base has about 11,000 pairs in all).
+PAIR_MEMO_SIZE = 16384
 
 
 @functools.lru_cache(maxsize=PAIR_MEMO_SIZE)
