@@ -12,18 +12,12 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from medicines import knowledge
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = {"draft", "published"}
 REQUIRED = ["title", "slug", "summary", "category", "tags", "published", "last_reviewed", "references"]
-MECHANISMS = {
-    "serotonin-toxicity", "hypertensive-crisis", "cns-depression", "seizure-threshold",
-    "qt-prolongation", "cyp2d6-inhibition", "cyp3a4-inhibition", "cyp3a4-induction",
-    "opioid-blockade", "opioid-withdrawal", "bleeding", "lithium-levels", "liver-damage",
-    "duplicate-therapy", "duplicate-ingredient", "lowered-tolerance",
-    "pgp-inhibition", "pgp-induction", "enzyme-induction", "lithium-neurotoxicity",
-    "alcohol-reaction", "reduced-effect", "stimulant-stacking", "dopamine-blockade",
-    "anticonvulsant-levels",
-}
+MECHANISMS = frozenset(knowledge.MECHANISMS)  # the checker's words: one list, in medicines
 REQUIRED_SECTIONS = ["What to do", "Warning signs", "Questions to ask your doctor or pharmacist"]
 EMERGENCY_SECTION = "Get emergency help if…"
 

@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles.models import Article, Category, Tag
+from medicines import knowledge
 
 
 class GuideSitemap(Sitemap):
@@ -46,8 +47,6 @@ class DrugSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        from medicines import knowledge
-
         return sorted(knowledge.snapshot().ingredients)
 
     def location(self, item):
