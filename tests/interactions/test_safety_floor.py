@@ -114,6 +114,14 @@ def test_every_two_qt_medicines_give_a_finding(snap, pair):
     assert_floor(pair, qt, qt, "minor", "qt-prolongation")
 
 
+def test_hydroxyzine_with_every_qt_medicine_is_at_least_use_with_caution(snap, pair):
+    """MHRA 2015: hydroxyzine is not to be taken with other QT-prolonging medicines (the
+    ANSM thesaurus contraindicates them); cocaine counts (O'Leary & Hancox 2010)."""
+    qt = members(snap, lambda i: i.has("qt_risk"))
+    assert "cocaine" in qt
+    assert_floor(pair, ["hydroxyzine"], qt, "moderate", "qt-prolongation")
+
+
 def test_a_5ht3_blocker_with_an_mao_b_inhibitor_is_never_serious(snap, pair):
     maob = members(snap, lambda i: "selective-b" in i.properties.get("mao_inhibitor", ()))
     blockers = members(snap, lambda i: i.has("five_ht3_blocker"))
