@@ -25,6 +25,7 @@ from django.views.decorators.gzip import gzip_page
 
 PAGES = "pages"  # the cache alias for rendered public pages (settings.CACHES)
 PRIVATE = "private, no-store"
+NOINDEX = "noindex, nofollow"  # X-Robots-Tag on private answers: search engines skip them
 SAFE_METHODS = ("GET", "HEAD")
 # A value a page's own parameters can take (a page number, "class"); anything else is dropped.
 _PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -137,7 +138,8 @@ def public_page(view=None, *, query=()):
 
 
 def private(view):
-    """An answer about someone's medicines: no browser, proxy or cache may keep it.
+    """An answer about someone's medicines: no browser, proxy or cache may keep it, and
+    no search engine may index it (X-Robots-Tag).
 
     The mark is also read by config.middleware.PrivateAnswersMiddleware, which keeps
     `no-store` on every answer for this view's address, errors and redirects included.
@@ -147,6 +149,7 @@ def private(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = PRIVATE
+        response["X-Robots-Tag"] = NOINDEX
         return response
 
     wrapped.private = True

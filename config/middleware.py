@@ -16,7 +16,7 @@ from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.template import loader
 from django.urls import Resolver404, resolve
 
-from config.http import PRIVATE
+from config.http import NOINDEX, PRIVATE
 from config.logs import route_of
 from config.ratelimits import is_trusted_proxy
 
@@ -122,7 +122,8 @@ class SecurityHeadersMiddleware:
 class PrivateAnswersMiddleware:
     """Safety net for views marked @private (config.http): whatever answers for their
     address (the view, an error page, the 429 page, the HTTPS or trailing-slash redirect,
-    whose address still holds the medicine list) is sent `private, no-store`."""
+    whose address still holds the medicine list) is sent `private, no-store` and
+    `X-Robots-Tag: noindex`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -131,6 +132,7 @@ class PrivateAnswersMiddleware:
         response = self.get_response(request)
         if self.is_private(request, response):
             response["Cache-Control"] = PRIVATE
+            response["X-Robots-Tag"] = NOINDEX
             for name in ("Expires", "Last-Modified", "ETag"):
                 response.headers.pop(name, None)
         return response

@@ -60,7 +60,8 @@ elif not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The admin lives at an address of the operator's choosing ("ADMIN_URL=staff-7f3a/").
-ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+# Unset or empty: the default admin/, which check --deploy reports (beforeyoumix.W002).
+ADMIN_URL = (os.environ.get("ADMIN_URL", "").strip("/") or "admin") + "/"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -14,7 +14,7 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection
+from django.db import InternalError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 CI = os.environ.get("CI") == "true"
@@ -220,3 +220,26 @@ def test_load_knowledge_refuses_a_broken_file(knowledge_copy, db):
     assert ingredient_file.name in str(error.value)
     assert list(models.KnowledgeVersion.objects.values_list("version", flat=True)) == versions
     assert models.Ingredient.objects.count() == ingredients
+
+
+@pytest.mark.parametrize("error", [OperationalError, InternalError])
+def test_a_failed_read_count_write_never_reaches_the_reader(
+    client, make_guide, settings, monkeypatch, log_lines, error
+):
+    """Issue 13, item 5: the database refuses writes (a read-only replica promoted badly, a
+    full disk); every guide view must still answer."""
+    from django.db.models import QuerySet
+
+    from articles import reads
+
+    settings.COUNTER_BATCH = 1  # a write on every read
+    reads.forget_pending()
+    url = make_guide().get_absolute_url()
+
+    def refuse(self, **kwargs):
+        raise error("cannot execute UPDATE in a read-only transaction")
+
+    monkeypatch.setattr(QuerySet, "update", refuse)
+    for _ in range(12):
+        assert client.get(url).status_code == 200
+    assert sum("read count not saved" in line for line in log_lines()) == 12

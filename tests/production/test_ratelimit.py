@@ -92,8 +92,9 @@ def test_nginx_on_the_unix_socket_is_trusted_only_when_configured(rf, settings):
     assert client_ip(request) == "0.0.0.0"  # the socket is not a configured proxy
 
 
-@LIMITED
 def test_a_rotated_x_forwarded_for_never_beats_a_limit(client, db, settings):
+    settings.RATELIMIT_ENABLED = True  # all through `settings`: see the cache-outage test
+    settings.RATELIMITS = {"check": "3/m", "api": "3/m"}
     settings.TRUSTED_PROXIES = ["unix", "10.0.0.0/8"]
     # Straight to the app, claiming a new address each time.
     for n in range(3):
@@ -173,3 +174,45 @@ def test_rate_limited_requests_are_logged_as_such(client, db, visitor, log_lines
     entries = [json.loads(line) for line in log_lines() if '"message": "request"' in line]
     limited = [(entry["path"], entry["status"]) for entry in entries if entry.get("rate_limited")]
     assert limited == [("/check/", 429), ("/api/v1/drugs", 429)]
+
+
+@override_settings(RATELIMIT_ENABLED=True, RATELIMITS={"check": "3/m", "api": "3/m", "search": "3/m"})
+def test_search_is_limited_private_and_not_indexed(client, library, visitor):
+    for _ in range(3):
+        response = client.get("/search/?q=tramadol", **visitor)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, no-store"
+        assert "noindex" in response.headers["X-Robots-Tag"]
+    response = client.get("/search/?q=sertraline", **visitor)
+    assert response.status_code == 429 and "Please wait a moment" in response.content.decode()
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+    # Its own budget: the checker is untouched.
+    assert client.get("/check/?drugs=a", **visitor).status_code == 200
+
+
+def test_a_huge_search_query_does_bounded_work(client, library, monkeypatch):
+    import time
+
+    from articles import search as guide_search
+
+    seen = []
+    original = guide_search.search
+
+    def spy(query, queryset, **kwargs):
+        seen.append(guide_search.terms(query))
+        return original(query, queryset, **kwargs)
+
+    monkeypatch.setattr(guide_search, "search", spy)
+    query = " ".join(f"word{n}" for n in range(20000))  # ~190 KB, 20,000 terms
+    started = time.monotonic()
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert time.monotonic() - started < 2
+    assert seen and len(seen[0]) <= guide_search.MAX_TERMS
+
+
+def test_private_answers_are_not_indexed(client, db):
+    for path in ("/check/?drugs=Zoloft,Ultram", "/api/v1/interactions?drugs=Zoloft", "/check?drugs=Zoloft"):
+        assert "noindex" in client.get(path).headers["X-Robots-Tag"], path
+    assert "X-Robots-Tag" not in client.get("/drugs/").headers

@@ -261,3 +261,60 @@ def test_admin_is_served_at_the_configured_address():
 
 def test_robots_txt_does_not_reveal_the_admin_address(client, db):
     assert "admin" not in client.get("/robots.txt").content.decode().lower()
+
+
+def test_deploy_checks(settings, monkeypatch):
+    from config import checks
+
+    for name in ("GUNICORN_BIND", "NGINX_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"):
+        monkeypatch.delenv(name, raising=False)
+    settings.ADMIN_URL = "admin/"
+    assert [m.id for m in checks.admin_url(None)] == ["beforeyoumix.W002"]
+    settings.ADMIN_URL = "staff-7f3a/"
+    assert checks.admin_url(None) == []
+
+    settings.SITE_URL = ""
+    assert [m.id for m in checks.site_url(None)] == ["beforeyoumix.W003"]
+    settings.SITE_URL = "https://beforeyoumix.example.org"
+    assert checks.site_url(None) == []
+    settings.ALLOWED_HOSTS = ["other.example.org"]
+    assert [m.id for m in checks.site_url_host_allowed(None)] == ["beforeyoumix.E001"]
+    settings.ALLOWED_HOSTS = [".example.org"]
+    assert checks.site_url_host_allowed(None) == []
+
+    settings.TRUSTED_PROXIES = []
+    assert checks.trusted_proxies(None) == []  # no proxy, nothing to trust
+    monkeypatch.setenv("GUNICORN_BIND", "unix:/run/beforeyoumix/gunicorn.sock")
+    assert [m.id for m in checks.trusted_proxies(None)] == ["beforeyoumix.W004"]
+    settings.TRUSTED_PROXIES = ["unix"]
+    assert checks.trusted_proxies(None) == []
+
+    redis = {"BACKEND": "config.cache.FaultTolerantRedisCache"}
+    settings.CACHES = {
+        "default": {**redis, "LOCATION": "redis://cache:6379/0"},
+        "pages": {**redis, "LOCATION": "redis://cache:6379/1"},
+    }
+    assert [m.id for m in checks.separate_redis(None)] == ["beforeyoumix.W005"]
+    settings.CACHES["pages"]["LOCATION"] = "redis://pages-cache:6379/0"
+    assert checks.separate_redis(None) == []
+
+
+def test_check_deploy_reports_a_default_admin_and_an_untrusted_proxy():
+    env = production_env(ADMIN_URL="", GUNICORN_BIND="unix:/tmp/x.sock", REDIS_PAGES_URL="")
+    result = manage("check", "--deploy", env=env)
+    for check in ("beforeyoumix.W002", "beforeyoumix.W004", "beforeyoumix.W005"):
+        assert check in result.stderr + result.stdout, check
+
+
+def test_put_and_delete_on_pages_get_the_friendly_405_not_a_csrf_403(db, library):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)  # as browsers and curl meet it
+    for method in ("put", "delete", "post", "patch"):
+        for path in ("/", "/articles/", "/drugs/sertraline/", "/feed/", "/sitemap.xml", "/check/"):
+            response = getattr(client, method)(path)
+            assert response.status_code == 405, (method, path)
+            assert response.headers["Allow"] == "GET, HEAD", (method, path)
+            assert b"CSRF" not in response.content, (method, path)
+    # The admin's forms still need their token.
+    assert client.post(reverse("admin:login"), {"username": "a", "password": "b"}).status_code == 403
