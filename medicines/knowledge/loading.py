@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 import yaml
@@ -214,11 +215,19 @@ def _files_fingerprint(data_dir: Path) -> tuple:
 _default_dir: Path = DATA_DIR
 
 
+# How often the default folder's files are looked at for a change (snapshot() without a
+# folder: every request asks, several times). Listing and stat-ing the files costs about as
+# much as a whole cheap page; once a second is enough to pick up an edit.
+RECHECK_SECONDS = 1.0
+_checked_at = float("-inf")
+
+
 def use_data_dir(data_dir: str | Path | None) -> None:
     """Read the knowledge from another folder by default (the site's KNOWLEDGE_DIR setting,
     set by the web layer at start-up; the benchmark's synthetic knowledge). None: the real one."""
-    global _default_dir
+    global _default_dir, _checked_at
     _default_dir = Path(data_dir).resolve() if data_dir else DATA_DIR
+    _checked_at = float("-inf")
 
 
 def default_data_dir() -> Path:
@@ -230,9 +239,19 @@ def snapshot(data_dir: Path | None = None) -> Snapshot:
 
     Checking is a handful of stat() calls; the files are hashed and re-read only when their
     size or modification time changes. A broken edit keeps the last good snapshot in use.
-    Without `data_dir`, the folder set by use_data_dir (the real data by default).
+    Without `data_dir`, the folder set by use_data_dir (the real data by default), looked
+    at for a change at most once every RECHECK_SECONDS.
     """
-    global _current, _fingerprint
+    global _current, _fingerprint, _checked_at
+    if data_dir is None:
+        now = time.monotonic()
+        current, seen = _current, _fingerprint
+        if (
+            current is not None and seen is not None and seen[0] == str(_default_dir)
+            and now - _checked_at < RECHECK_SECONDS
+        ):  # fmt: skip
+            return current
+        _checked_at = now
     data_dir = _default_dir if data_dir is None else data_dir
     fingerprint = (str(data_dir), _files_fingerprint(data_dir))
     if _current is not None and fingerprint == _fingerprint:
@@ -257,6 +276,7 @@ def snapshot(data_dir: Path | None = None) -> Snapshot:
 
 def reset() -> None:
     """Forget the cached snapshot (tests)."""
-    global _current, _fingerprint
+    global _current, _fingerprint, _checked_at
     with _lock:
         _current = _fingerprint = None
+        _checked_at = float("-inf")
