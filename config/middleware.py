@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.template import loader
 from django.urls import Resolver404, resolve
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from config.http import NOINDEX, PRIVATE
 from config.logs import route_of
@@ -173,6 +174,19 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise (static files when gunicorn is reached without nginx), without the
+    manifest: staticfiles.json lists every file and is of use to nobody outside."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.manifest = settings.STATIC_URL + "staticfiles.json"
+        self.files.pop(self.manifest, None)
+
+    def find_file(self, url):  # DEBUG's autorefresh mode looks files up on each request
+        return None if url == self.manifest else super().find_file(url)
 
 
 class GZipMiddleware(DjangoGZipMiddleware):

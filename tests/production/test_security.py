@@ -318,3 +318,23 @@ def test_put_and_delete_on_pages_get_the_friendly_405_not_a_csrf_403(db, library
             assert b"CSRF" not in response.content, (method, path)
     # The admin's forms still need their token.
     assert client.post(reverse("admin:login"), {"username": "a", "password": "b"}).status_code == 403
+
+
+def test_the_static_manifest_is_not_served(client, db, settings):
+    # nginx refuses it (deploy/nginx.conf.template); so does the app when reached directly.
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        pytest.skip("static files not collected (make static)")
+    from django.test import Client
+
+    response = Client().get("/static/staticfiles.json")  # a new client: WhiteNoise's files
+    assert response.status_code == 404
+    assert Client().get("/static/css/site.css").status_code == 200
+
+
+def test_head_on_the_api_has_the_get_s_length_and_no_body(client, db):
+    for path in ("/api/v1/interactions?drugs=Zoloft,Ultram", "/api/v1/drugs?q=zol", "/", "/check/?drugs=Zoloft"):
+        get = client.get(path)
+        head = client.head(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b"", path
+        assert int(head.headers["Content-Length"]) == len(get.content) > 0, path
