@@ -118,3 +118,10 @@ def test_full_dose_and_low_dose_naltrexone_together_is_a_duplicate(snap, pair):
     assert full and low
     assert_floor(pair, full, low, "moderate", "duplicate-ingredient")
     assert_floor(pair, ["lofexidine"], full + low, "minor")
+
+
+def test_mdma_with_alcohol_is_never_silent(pair):
+    # Hernandez-Lopez 2002: MDMA hides the sleepiness of alcohol, not its impairment.
+    finding = pair("alcohol", "mdma")
+    assert finding is not None and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK["minor"]
+    assert "alcohol-mdma" in finding.rule_ids and "drive" in " ".join(finding.what_to_do)
