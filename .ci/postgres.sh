@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source .ci/services.sh
 
 start_postgres beforeyoumix
-start_redis 6390
+start_redis 6380
 trap stop_redis EXIT
 
 make test-fast

@@ -34,29 +34,51 @@ wait_for_postgres() {
 stop_postgres() { pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop -m fast; }
 resume_postgres() { pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start && wait_for_postgres; }
 
-# start_redis PORT: a private, non-persistent redis-server on loopback; exports REDIS_URL.
+# start_redis PORT: two private, non-persistent redis-servers on loopback, as production
+# runs them (docs/DEPLOY.md, "Redis"); exports REDIS_URL and REDIS_PAGES_URL.
+#   PORT     rate-limit counters: maxmemory-policy noeviction, so no counter is ever evicted
+#            (full, a write fails and the limiter fails open; counters expire within minutes)
+#   PORT+1   rendered pages: maxmemory REDIS_PAGES_MAXMEMORY (64mb) with allkeys-lru, so
+#            flooding it with pages evicts old ones instead of growing it
 start_redis() {
   REDIS_PORT=${1:-6390}
-  REDIS_DIR=$(mktemp -d)
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-    --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
-    --dir "$REDIS_DIR" --maxmemory 256mb --maxmemory-policy allkeys-lru
+  REDIS_PAGES_PORT=$((REDIS_PORT + 1))
+  if [ -z "${REDIS_DIR:-}" ] || [ ! -d "$REDIS_DIR" ]; then REDIS_DIR=$(mktemp -d); fi
+  _redis_server "$REDIS_PORT" counters --maxmemory "${REDIS_MAXMEMORY:-64mb}" --maxmemory-policy noeviction
+  _redis_server "$REDIS_PAGES_PORT" pages --maxmemory "${REDIS_PAGES_MAXMEMORY:-64mb}" \
+    --maxmemory-policy allkeys-lru
+  export REDIS_PORT REDIS_PAGES_PORT REDIS_DIR
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  export REDIS_PAGES_URL="redis://127.0.0.1:$REDIS_PAGES_PORT/0"
+}
+
+_redis_server() {
+  local port=$1 name=$2
+  shift 2
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+    --daemonize yes --pidfile "$REDIS_DIR/$name.pid" --logfile "$REDIS_DIR/$name.log" \
+    --dir "$REDIS_DIR" "$@"
   for _ in $(seq 1 50); do
-    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+    redis-cli -p "$port" ping >/dev/null 2>&1 && return 0
     sleep 0.1
   done
-  export REDIS_PORT REDIS_DIR
-  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  echo "redis-server ($name) did not start on $port" >&2
+  return 1
 }
 
 stop_redis() {
-  if [ -n "${REDIS_DIR:-}" ] && [ -f "$REDIS_DIR/redis.pid" ]; then
-    kill "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null || true
+  local name port
+  [ -n "${REDIS_DIR:-}" ] || return 0
+  for name in counters pages; do
+    [ -f "$REDIS_DIR/$name.pid" ] || continue
+    port=$REDIS_PORT
+    [ "$name" = pages ] && port=$REDIS_PAGES_PORT
+    kill "$(cat "$REDIS_DIR/$name.pid")" 2>/dev/null || true
     for _ in $(seq 1 50); do
-      redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || break
+      redis-cli -p "$port" ping >/dev/null 2>&1 || break
       sleep 0.1
     done
-  fi
+  done
 }
 
 resume_redis() { start_redis "$REDIS_PORT"; }

@@ -10,7 +10,9 @@
 #   5. A worker killed under load: at most a handful of answers cut (measured, reported).
 #   6. nginx: static files with far-future caching and the app's security headers, no
 #      manifest, unknown Hosts refused, no version in Server.
-#   7. The log has no 5xx other than those 503s, no medicine name, no client address,
+#   7. Redis memory: pages flooded into a small evicting instance stay under its maxmemory;
+#      rate-limit counters, in their own never-evicting instance, survive the flood.
+#   8. The log has no 5xx other than those 503s, no medicine name, no client address,
 #      no traceback for a bad Host, and no response size on checker and API lines.
 #
 # Run: bash bench/faults.sh   (as root: it starts and stops Debian's PostgreSQL cluster)
@@ -68,8 +70,14 @@ eventually() {
 
 echo "== Starting PostgreSQL, Redis, gunicorn and nginx"
 start_postgres beforeyoumix_faults
-start_redis 6392
-export DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 RATELIMIT_ENABLED=0
+# A small pages instance, so the flood in section 7 fills it.
+REDIS_PAGES_MAXMEMORY=4mb start_redis 6396
+export REDIS_PAGES_MAXMEMORY=4mb  # kept when Redis is restarted in section 1
+# Rate limits on, as in production, but far above what these checks send from one address.
+export DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0
+# Per day: no counter window ends during the Redis flood in section 7 (it checks they survive).
+export RATELIMIT_ENABLED=1 RATELIMIT_CHECK=100000000/d RATELIMIT_API=100000000/d RATELIMIT_SEARCH=100000000/d
+export SITE_URL="$BASE"
 export SECRET_KEY="faults-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 export CACHE_RETRY_AFTER_SECONDS=2 CONN_MAX_AGE=60
 $PY manage.py migrate --noinput -v 0
@@ -184,7 +192,43 @@ PYEOF
 for _ in 1 2 3; do curl -s -o /dev/null "$BASE/check/?drugs=Zoloft,Ultram"; done
 sleep 0.5
 
-echo "== 7. The log"
+echo "== 7. Redis memory (pages: maxmemory $REDIS_PAGES_MAXMEMORY, allkeys-lru; counters: noeviction)"
+policy() { redis-cli -p "$1" config get maxmemory-policy | tail -n 1; }
+[ "$(policy "$REDIS_PAGES_PORT")" = allkeys-lru ] && [ "$(policy "$REDIS_PORT")" = noeviction ] \
+  && ok "eviction policies applied: pages allkeys-lru, counters noeviction" \
+  || bad "eviction policies: pages $(policy "$REDIS_PAGES_PORT"), counters $(policy "$REDIS_PORT")"
+curl -s -o /dev/null "$BASE/check/?drugs=Zoloft,Ultram"  # a rate-limit counter for this client
+counters_before=$(redis-cli -p "$REDIS_PORT" --scan | sort)
+[ -n "$counters_before" ] && ok "rate-limit counters in their own instance ($(wc -l <<<"$counters_before") keys)" \
+  || bad "no rate-limit counter in the counters instance"
+# Distinct cacheable answers: every drug page, plain and gzip, full and htmx partial, and
+# every article list page number; plus ?v=N, which must make no entry at all.
+slugs=$($PY manage.py shell -v 0 -c "from medicines import knowledge; print(' '.join(sorted(knowledge.snapshot().ingredients)))")
+{
+  for slug in $slugs; do
+    for enc in identity gzip; do
+      printf -- '-H "Accept-Encoding: %s" %s/drugs/%s/\n' "$enc" "$BASE" "$slug"
+      printf -- '-H "Accept-Encoding: %s" -H "HX-Request: true" %s/drugs/%s/\n' "$enc" "$BASE" "$slug"
+    done
+  done
+  for n in $(seq 1 400); do printf -- '%s/articles/?page=%s\n' "$BASE" "$n"; printf -- '%s/drugs/?v=%s\n' "$BASE" "$n"; done
+} >"$WORK/flood"
+started=$(date +%s)
+xargs -P 8 -L 1 curl -s -o /dev/null <"$WORK/flood" || true
+info() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v k="$3" '$1 == k {print $2}'; }
+used=$(info "$REDIS_PAGES_PORT" memory used_memory)
+limit=$(info "$REDIS_PAGES_PORT" memory maxmemory)
+evicted=$(info "$REDIS_PAGES_PORT" stats evicted_keys)
+echo "  $(wc -l <"$WORK/flood") requests in $(($(date +%s) - started)) s; pages used_memory $used of $limit, evicted $evicted"
+[ "$limit" -gt 0 ] && [ "$used" -le $((limit + limit / 20)) ] && ok "pages Redis stayed under its maxmemory ($used <= $limit)" \
+  || bad "pages Redis grew past its maxmemory: $used > $limit"
+[ "${evicted:-0}" -gt 0 ] && ok "the flood filled it: $evicted old pages evicted" || bad "nothing evicted: the flood did not fill the pages instance"
+counters_after=$(redis-cli -p "$REDIS_PORT" --scan | sort)
+missing=$(comm -23 <(echo "$counters_before") <(echo "$counters_after"))
+[ -z "$missing" ] && [ "$(info "$REDIS_PORT" stats evicted_keys)" = 0 ] \
+  && ok "every rate-limit counter survived the flood (none evicted)" || bad "rate-limit counters lost: $missing"
+
+echo "== 8. The log"
 if grep -E '"status": 5[0-9][0-9]' "$LOG" | grep -v '"status": 503' | grep -q .; then
   bad "a 5xx other than 503 in the log"
 else
