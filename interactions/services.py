@@ -9,6 +9,7 @@ findings to (articles.linking, cached).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -28,26 +29,36 @@ def coverage_note(snap: knowledge.Snapshot) -> str:
     return " ".join(" ".join(str(p).split()) for p in parts if p)
 
 
-# Guide links per (guide index, mechanisms, ingredients). Building a link costs a reverse()
-# per guide, which for a long list is most of a check's time; the answer only changes when
-# a guide is published or edited, which changes the index key.
-_links: dict[tuple, list[dict]] = {}
-_LINKS_MAX = 20_000
-
-
 def _guides(mechanisms, ingredients, index) -> list[dict]:
     if index is None:
         return []
+    links = _guide_links(_GuideIndexKey(*index), tuple(mechanisms), tuple(ingredients))
+    return [dict(link) for link in links]
+
+
+class _GuideIndexKey:
+    """The published guides as a memo key: their content hash stands for them."""
+
+    __slots__ = ("key", "guides")
+
+    def __init__(self, key, guides):
+        self.key, self.guides = key, guides
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _GuideIndexKey) and other.key == self.key
+
+
+# Guide links per (guide index, mechanisms, ingredients). Building a link costs a reverse()
+# per guide, which for a long list is most of a check's time; the answer only changes when
+# a guide is published or edited, which changes the index key.
+@functools.lru_cache(maxsize=20_000)
+def _guide_links(index: _GuideIndexKey, mechanisms: tuple, ingredients: tuple) -> list[dict]:
     from articles.linking import guides_for
 
-    key = (index[0], tuple(mechanisms), tuple(ingredients))
-    links = _links.get(key)
-    if links is None:
-        if len(_links) >= _LINKS_MAX:
-            _links.clear()
-        links = guides_for(list(mechanisms), list(ingredients), limit=3, index=index[1])
-        _links[key] = links
-    return [dict(link) for link in links]
+    return guides_for(list(mechanisms), list(ingredients), limit=3, index=index.guides)
 
 
 def _guide_index():
@@ -638,16 +649,3 @@ def lookup(query: str, limit: int = 10) -> dict:
             }
         )
     return {"results": results}
-
-
-def interactions_for(slug: str) -> list[dict]:
-    """Every pair finding of one ingredient with the others (for drug pages), worst first."""
-    snap = knowledge.snapshot()
-    table = engine.pair_table(snap)
-    found = []
-    for (x, y), finding in table.current.items():
-        if slug in (x, y):
-            other = y if x == slug else x
-            found.append({"slug": other, "name": snap.ingredients[other].name, "finding": finding})
-    found.sort(key=lambda item: (-item["finding"].rank, item["name"]))
-    return found

@@ -48,7 +48,6 @@ CORE_CLASSES = (
 
 NONE = "none"
 _LEVELS = (NONE, *reversed(SEVERITIES))  # none < minor < moderate < major < contraindicated
-_SHORT = {"contraindicated": "CI", "major": "Major", "moderate": "Mod", "minor": "Minor"}
 
 Pair = tuple[str, str]
 

@@ -205,8 +205,11 @@ class Advice:
     order: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Snapshot:
+    """One validated version of the knowledge. Equal to, and hashed like, any snapshot of the
+    same data version, so a per-snapshot result can be memoised with functools.lru_cache."""
+
     version: str
     ingredients: Mapping[str, Ingredient]
     classes: Mapping[str, DrugClass]
@@ -228,3 +231,9 @@ class Snapshot:
 
     def is_exempt(self, ingredient: Ingredient) -> bool:
         return any(selector.matches(ingredient) for selector in self.exempt)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Snapshot) and other.version == self.version
+
+    def __hash__(self) -> int:
+        return hash(self.version)

@@ -277,3 +277,14 @@ def test_every_maoi_shows_the_food_note(snap):
     assert engine.advice(snap, ["sertraline", "oxycodone"]) == []
     food = next(a for a in snap.advice if a.id == "maoi-food")
     assert {"label-phenelzine", "label-selegiline"} <= set(food.references)
+
+
+def test_snapshots_of_one_data_version_are_one_memo_key(mini_data):
+    """Per-snapshot results are memoised with functools.lru_cache keyed on the version."""
+    first, again = knowledge.load(mini_data), knowledge.load(mini_data)
+    assert first is not again and first == again and hash(first) == hash(again)
+    assert len({first, again}) == 1
+    path = mini_data / "ingredients" / "mini.yaml"
+    path.write_text(path.read_text().replace("name: delta", "name: delta prime"))
+    changed = knowledge.load(mini_data)
+    assert changed != first and len({first, changed}) == 2
