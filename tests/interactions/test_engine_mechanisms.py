@@ -61,7 +61,8 @@ SEVERITY_RANK = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
         ("methadone", "citalopram", "major", "qt-prolongation"),
         ("methadone", "ondansetron", "major", "qt-prolongation"),
         ("methadone", "hydroxyzine", "moderate", "qt-prolongation"),
-        ("hydroxyzine", "quetiapine", "minor", "qt-prolongation"),
+        ("hydroxyzine", "quetiapine", "moderate", "qt-prolongation"),  # MHRA 2015: hydroxyzine with any QT drug
+        ("quetiapine", "promethazine", "minor", "qt-prolongation"),  # two possible QT drugs
         # CYP2D6
         ("fluoxetine", "codeine", "moderate", "cyp2d6-inhibition"),
         ("paroxetine", "tramadol", "major", "cyp2d6-inhibition"),  # worst of the pair: serotonin
