@@ -1,5 +1,6 @@
 """Loading and validating the knowledge-base files."""
 
+import io
 import os
 import time
 
@@ -7,7 +8,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from medicines import engine, knowledge
-from interactions import models
 from tests.interactions.conftest import write_data
 
 
@@ -130,43 +130,57 @@ def test_snapshot_objects_are_immutable(snap):
         ingredient.name = "changed"
 
 
-@pytest.mark.django_db
+def load_knowledge(data_dir=None) -> str:
+    out = io.StringIO()
+    options = {"data_dir": str(data_dir)} if data_dir else {}
+    call_command("load_knowledge", stdout=out, **options)
+    return out.getvalue()
+
+
 def test_load_knowledge_is_idempotent(mini_data):
-    call_command("load_knowledge", data_dir=str(mini_data), stdout=open(os.devnull, "w"))
-    counts = (models.Ingredient.objects.count(), models.Product.objects.count(),
-              models.Rule.objects.count(), models.KnowledgeVersion.objects.count())
-    call_command("load_knowledge", data_dir=str(mini_data), stdout=open(os.devnull, "w"))
-    assert counts == (4, 2, 4, 1)
-    assert (models.Ingredient.objects.count(), models.Product.objects.count(),
-            models.Rule.objects.count(), models.KnowledgeVersion.objects.count()) == counts
-    betadelt = models.Product.objects.get(name="Betadelt")
-    assert sorted(betadelt.ingredients.values_list("slug", flat=True)) == ["beta", "delta"]
+    first = load_knowledge(mini_data)
+    assert first == load_knowledge(mini_data)
+    version = knowledge.load(mini_data).version
+    assert first == (f"Knowledge base {version} loaded: 4 ingredients, 2 products, "
+                     "1 not covered, 1 references, 4 rules.\n")
 
 
-@pytest.mark.django_db
 def test_load_knowledge_refuses_a_bad_file_and_keeps_what_was_loaded(mini_data):
-    call_command("load_knowledge", data_dir=str(mini_data), stdout=open(os.devnull, "w"))
-    path = mini_data / "ingredients" / "mini.yaml"
-    path.write_text(path.read_text().replace("name: gamma", "name: gamma2").replace("slug: delta", "slug: Delta!"))
-    with pytest.raises(CommandError, match="ingredients/mini.yaml, entry #4, field 'slug'"):
-        call_command("load_knowledge", data_dir=str(mini_data))
-    assert models.Ingredient.objects.get(slug="gamma").name == "gamma"
-    assert models.Ingredient.objects.count() == 4
+    knowledge.reset()
+    try:
+        live = knowledge.snapshot(mini_data)
+        load_knowledge(mini_data)
+        path = mini_data / "ingredients" / "mini.yaml"
+        path.write_text(path.read_text().replace("name: gamma", "name: gamma2").replace("slug: delta", "slug: Delta!"))
+        os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
+        with pytest.raises(CommandError, match="ingredients/mini.yaml, entry #4, field 'slug'"):
+            call_command("load_knowledge", data_dir=str(mini_data))
+        assert knowledge.snapshot(mini_data) is live  # the site keeps its last good knowledge
+        assert live.ingredients["gamma"].name == "gamma"
+        assert len(live.ingredients) == 4
+    finally:
+        knowledge.reset()
 
 
-@pytest.mark.django_db
-def test_load_knowledge_removes_entries_deleted_from_the_files(mini_data):
-    call_command("load_knowledge", data_dir=str(mini_data), stdout=open(os.devnull, "w"))
+def test_load_knowledge_reports_entries_deleted_from_the_files(mini_data):
+    load_knowledge(mini_data)
     (mini_data / "products.yaml").write_text("- {name: Alphazol, kind: brand, ingredients: [alpha]}\n")
-    call_command("load_knowledge", data_dir=str(mini_data), stdout=open(os.devnull, "w"))
-    assert list(models.Product.objects.values_list("name", flat=True)) == ["Alphazol"]
+    assert ", 1 products," in load_knowledge(mini_data)
+    assert [p.name for p in knowledge.load(mini_data).products] == ["Alphazol"]
 
 
-@pytest.mark.django_db
-def test_real_knowledge_base_loads_into_the_database():
-    call_command("load_knowledge", stdout=open(os.devnull, "w"))
-    assert models.Ingredient.objects.count() >= 120
-    assert models.Ingredient.objects.get(slug="sertraline").classes.filter(slug="ssri").exists()
+def test_real_knowledge_base_loads():
+    report = load_knowledge()
+    ingredients = int(report.split("loaded: ")[1].split(" ingredients")[0])
+    assert ingredients >= 120
+    assert "ssri" in knowledge.load().ingredients["sertraline"].classes
+
+
+def test_the_knowledge_has_no_database_copy():
+    """The files are the one source; nothing in the database duplicates them (issue 11)."""
+    from django.apps import apps
+
+    assert list(apps.get_app_config("interactions").get_models()) == []
 
 
 # --------------------------------------------------------------------------- KB-PD additions
