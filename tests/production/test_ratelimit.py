@@ -98,8 +98,12 @@ def test_a_rotated_x_forwarded_for_never_beats_a_limit(client, db, settings):
     settings.TRUSTED_PROXIES = ["unix", "10.0.0.0/8"]
     # Straight to the app, claiming a new address each time.
     for n in range(3):
-        client.get("/check/?drugs=a", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
-    response = client.get("/check/?drugs=a", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_FOR="192.0.2.99")
+        client.get(
+            "/check/?drugs=a", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}"
+        )
+    response = client.get(
+        "/check/?drugs=a", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_FOR="192.0.2.99"
+    )
     assert response.status_code == 429
     # Through nginx and a load balancer that appends: what the client claimed is ignored.
     for n in range(3):
@@ -109,11 +113,15 @@ def test_a_rotated_x_forwarded_for_never_beats_a_limit(client, db, settings):
             HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.20, 10.0.0.5",
         )
     response = client.get(
-        "/api/v1/drugs?q=zol", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.20, 10.0.0.5"
+        "/api/v1/drugs?q=zol",
+        REMOTE_ADDR="",
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.20, 10.0.0.5",
     )
     assert response.status_code == 429
     # Another client behind the same proxies is not affected.
-    response = client.get("/api/v1/drugs?q=zol", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="198.51.100.21, 10.0.0.5")
+    response = client.get(
+        "/api/v1/drugs?q=zol", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="198.51.100.21, 10.0.0.5"
+    )
     assert response.status_code == 200
 
 
@@ -176,7 +184,9 @@ def test_rate_limited_requests_are_logged_as_such(client, db, visitor, log_lines
     assert limited == [("/check/", 429), ("/api/v1/drugs", 429)]
 
 
-@override_settings(RATELIMIT_ENABLED=True, RATELIMITS={"check": "3/m", "api": "3/m", "search": "3/m"})
+@override_settings(
+    RATELIMIT_ENABLED=True, RATELIMITS={"check": "3/m", "api": "3/m", "search": "3/m"}
+)
 def test_search_is_limited_private_and_not_indexed(client, library, visitor):
     for _ in range(3):
         response = client.get("/search/?q=tramadol", **visitor)
@@ -213,6 +223,10 @@ def test_a_huge_search_query_does_bounded_work(client, library, monkeypatch):
 
 
 def test_private_answers_are_not_indexed(client, db):
-    for path in ("/check/?drugs=Zoloft,Ultram", "/api/v1/interactions?drugs=Zoloft", "/check?drugs=Zoloft"):
+    for path in (
+        "/check/?drugs=Zoloft,Ultram",
+        "/api/v1/interactions?drugs=Zoloft",
+        "/check?drugs=Zoloft",
+    ):
         assert "noindex" in client.get(path).headers["X-Robots-Tag"], path
     assert "X-Robots-Tag" not in client.get("/drugs/").headers

@@ -317,7 +317,9 @@ def test_put_and_delete_on_pages_get_the_friendly_405_not_a_csrf_403(db, library
             assert response.headers["Allow"] == "GET, HEAD", (method, path)
             assert b"CSRF" not in response.content, (method, path)
     # The admin's forms still need their token.
-    assert client.post(reverse("admin:login"), {"username": "a", "password": "b"}).status_code == 403
+    assert (
+        client.post(reverse("admin:login"), {"username": "a", "password": "b"}).status_code == 403
+    )
 
 
 def test_the_static_manifest_is_not_served(client, db, settings):
@@ -332,7 +334,12 @@ def test_the_static_manifest_is_not_served(client, db, settings):
 
 
 def test_head_on_the_api_has_the_get_s_length_and_no_body(client, db):
-    for path in ("/api/v1/interactions?drugs=Zoloft,Ultram", "/api/v1/drugs?q=zol", "/", "/check/?drugs=Zoloft"):
+    for path in (
+        "/api/v1/interactions?drugs=Zoloft,Ultram",
+        "/api/v1/drugs?q=zol",
+        "/",
+        "/check/?drugs=Zoloft",
+    ):
         get = client.get(path)
         head = client.head(path)
         assert head.status_code == get.status_code == 200, path
