@@ -5,6 +5,8 @@ discuss. A guide that explains a finding's mechanism and names one of its medici
 best link; mechanism alone comes next; a guide about one of the medicines comes last.
 """
 
+import re
+
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -47,5 +49,36 @@ def guides_for(mechanisms, ingredients, limit=3, index=None):
     ]
 
 
-def guides_about_drug(slug, limit=6):
-    return guides_for([], [slug], limit=limit)
+def _words(text):
+    return {_singular(w) for w in re.findall(r"[^\W_]+", text.casefold())}
+
+
+def _singular(word):
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _names_in(title_words, names):
+    return any(words and words <= title_words for words in map(_words, names))
+
+
+def guides_about_drug(slug, names=(), groups=(), index=None):
+    """[{"title", "url"}] of every published guide that discusses the medicine, most about
+    it first: its name (or a brand or other name) in the title, then its group's name
+    ("SSRIs") in the title, then the guides that list it earliest among their medicines."""
+    ranked = []
+    for guide in index if index is not None else published_guide_index():
+        if slug not in guide["drugs"]:
+            continue
+        title = _words(guide["title"])
+        score = (
+            not _names_in(title, [slug.replace("-", " "), *names]),
+            not _names_in(title, groups),
+            guide["drugs"].index(slug),
+            guide["title"].casefold(),
+        )
+        ranked.append((score, guide))
+    ranked.sort(key=lambda item: item[0])
+    return [
+        {"title": guide["title"], "url": reverse("articles:detail", args=[guide["slug"]])}
+        for _, guide in ranked
+    ]

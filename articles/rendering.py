@@ -7,10 +7,12 @@ a reader even if it slips into a content file.
 
 import math
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
 import markdown
 import nh3
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a",
@@ -51,6 +53,47 @@ ALLOWED_ATTRIBUTES = {
 }
 WORDS_PER_MINUTE = 200
 _WORD = re.compile(r"\w+")
+# Phone numbers a reader may need to tap: 911, 988, and US numbers like 1-800-222-1222
+# (not part of a longer number, a date or a dose).
+PHONE = re.compile(r"(?<![\w./-])(?:911|988|1-\d{3}-\d{3}-\d{4})(?![\w/-]|\.\d)")
+_NO_LINKS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+class PhoneLinks(Treeprocessor):
+    """Every phone number in running text becomes a tel: link ("call 911" can be tapped).
+
+    Headings are left alone (their text is the table of contents), and so are links and
+    code. nh3 keeps tel: (an allowed URL scheme) and drops anything else."""
+
+    def run(self, root):
+        self._walk(root)
+
+    def _walk(self, parent):
+        if parent.tag in _NO_LINKS_INSIDE:
+            return
+        parent.text = self._split(parent, parent.text, at=0)
+        for child in list(parent):
+            self._walk(child)
+            child.tail = self._split(parent, child.tail, at=list(parent).index(child) + 1)
+
+    @staticmethod
+    def _split(parent, text, at):
+        """Link the numbers in `text` (the text or a tail in `parent`); return what stays."""
+        if not text or not PHONE.search(text):
+            return text
+        pieces = PHONE.split(text)
+        numbers = PHONE.findall(text)
+        for offset, (number, after) in enumerate(zip(numbers, pieces[1:], strict=True)):
+            link = etree.Element("a", href="tel:" + re.sub(r"\D", "", number))
+            link.text = number
+            link.tail = after
+            parent.insert(at + offset, link)
+        return pieces[0]
+
+
+class PhoneLinkExtension(markdown.Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(PhoneLinks(md), "phone_links", 1)
 
 
 @dataclass(frozen=True)
@@ -61,7 +104,9 @@ class Rendered:
 
 
 def render_markdown(text: str) -> Rendered:
-    md = markdown.Markdown(extensions=["toc", "tables", "sane_lists", "smarty"])
+    md = markdown.Markdown(
+        extensions=["toc", "tables", "sane_lists", "smarty", PhoneLinkExtension()]
+    )
     raw_html = md.convert(text)
     html = nh3.clean(
         raw_html,

@@ -16,8 +16,9 @@ A query is read the way a patient means it, in this order:
    (content/search_synonyms.yaml: "symptoms" is also "signs"), and a brand name is also
    its ingredient ("Zoloft" is also "sertraline", from the knowledge base).
 4. Guides matching every concept come first; if none does, any concept will do. Guides
-   whose title holds more of the concepts rank first, then those matching more concepts,
-   then BM25 / ts_rank (title > summary > body).
+   whose title holds more of the words as typed rank first, then more of the concepts in
+   any spelling, then those matching more concepts, then BM25 / ts_rank (title > summary
+   > body).
 
 The work is bounded: MAX_TERMS concepts of at most MAX_ALTERNATIVES spellings each, and
 the spelling index is built once per set of published guides.
@@ -135,6 +136,12 @@ def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def _other_number(word: str) -> str:
+    """ "ssri" -> "ssris", "signs" -> "sign": the word's plural or singular."""
+    singular = _singular(word)
+    return singular if singular != word else word + "s"
 
 
 def _medicine_names(snap) -> dict:
@@ -261,8 +268,16 @@ def search(query: str, queryset, limit: int = 50) -> Results:
 
 def _ranked(found, spelling, queryset, limit) -> list[Hit]:
     # A word nobody wrote in full is someone still typing: match names starting with it.
+    # The last word's other number too: stemmers keep some plurals apart ('english' keeps
+    # "ssris" from "ssri"), so "ssri" must also look for "SSRIs".
     prefixed = [
-        [(words, len(words) == 1 and words[0] not in spelling.count) for words in concept]
+        list(
+            dict.fromkeys(
+                (spelling_, len(spelling_) == 1 and spelling_[0] not in spelling.count)
+                for words in concept
+                for spelling_ in (words, (*words[:-1], _other_number(words[-1])))
+            )
+        )
         for concept in found
     ]
     if connection.vendor == "postgresql":
@@ -280,10 +295,13 @@ def _fts_concept(concept) -> str:
 
 def _sqlite(found, limit: int) -> list[tuple[int, str]]:
     parts = [_fts_concept(concept) for concept in found]
-    # One row per (guide, concept it matches; in its title or anywhere).
+    typed = [_fts_concept(concept[:1]) for concept in found]
+    # One row per (guide, concept it matches): with the words as typed in its title (2),
+    # with any spelling in its title (1), anywhere (0).
     counted = " UNION ALL ".join(
-        ["SELECT rowid, 1 AS t FROM articles_fts WHERE articles_fts MATCH %s"] * len(parts)
-        + ["SELECT rowid, 0 AS t FROM articles_fts WHERE articles_fts MATCH %s"] * len(parts)
+        f"SELECT rowid, {kind} AS k FROM articles_fts WHERE articles_fts MATCH %s"
+        for kind in (2, 1, 0)
+        for _ in parts
     )
     sql = (
         f"WITH counted AS ({counted}),"
@@ -291,11 +309,11 @@ def _sqlite(found, limit: int) -> list[tuple[int, str]]:
         " bm25(articles_fts, 10.0, 4.0, 1.0) AS score FROM articles_fts"
         " WHERE articles_fts MATCH %s)"
         " SELECT hits.rowid, hits.snip FROM hits"
-        " ORDER BY (SELECT SUM(t) FROM counted c WHERE c.rowid = hits.rowid) DESC,"
-        " (SELECT COUNT(*) FROM counted c WHERE c.rowid = hits.rowid) DESC, hits.score"
-        " LIMIT %s"
+        " LEFT JOIN (SELECT rowid, SUM(k = 2) AS typed, SUM(k = 1) AS title, SUM(k = 0) AS n"
+        " FROM counted GROUP BY rowid) c ON c.rowid = hits.rowid"
+        " ORDER BY c.typed DESC, c.title DESC, c.n DESC, hits.score LIMIT %s"
     )
-    params = [f"title : {part}" for part in parts] + parts
+    params = [f"title : {p}" for p in typed] + [f"title : {p}" for p in parts] + parts
     with connection.cursor() as cursor:
         for joiner in (" AND ", " OR "):
             cursor.execute(sql, [*params, _START, _STOP, joiner.join(parts), limit])
@@ -311,27 +329,32 @@ def _lexeme(word: str, prefix: bool, weight: str) -> str:
 
 
 def _ts_concept(concept, weight: str = "") -> str:
-    spellings = [" <-> ".join(_lexeme(w, prefix, weight) for w in words) for words, prefix in concept]
+    spellings = [
+        " <-> ".join(_lexeme(w, prefix, weight) for w in words) for words, prefix in concept
+    ]
     return "(" + " | ".join(spellings) + ")"
 
 
 def _postgres(found, limit: int) -> list[tuple[int, str]]:
     options = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15, MaxFragments=2"
     matches = "CASE WHEN search_vector @@ to_tsquery('english', %s) THEN 1 ELSE 0 END"
-    in_title = " + ".join([matches] * len(found))
+    total = " + ".join([matches] * len(found))
+    # Concepts with the words as typed in the title, with any spelling in the title,
+    # anywhere; then ts_rank (title A > summary B > body C).
     sql = (
         "SELECT id, ts_headline('english', title || '. ' || summary || ' ' || body, q, %s)"
         " FROM articles_article, to_tsquery('english', %s) q"
         " WHERE search_vector @@ q"
-        f" ORDER BY ({in_title}) DESC, ({in_title}) DESC,"
+        f" ORDER BY ({total}) DESC, ({total}) DESC, ({total}) DESC,"
         " ts_rank(search_vector, q, 1) DESC, published DESC LIMIT %s"
     )
+    typed = [_ts_concept(concept[:1], "A") for concept in found]
     titles = [_ts_concept(concept, "A") for concept in found]
     anywhere = [_ts_concept(concept) for concept in found]
     with connection.cursor() as cursor:
         for joiner in (" & ", " | "):
             tsquery = joiner.join(anywhere)
-            cursor.execute(sql, [options, tsquery, *titles, *anywhere, limit])
+            cursor.execute(sql, [options, tsquery, *typed, *titles, *anywhere, limit])
             rows = cursor.fetchall()
             if rows or len(found) == 1:
                 return rows

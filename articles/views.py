@@ -28,10 +28,19 @@ def _page(request, queryset):
 
 
 @read_only
-@public_page(query=["page"])
+@public_page
 def article_list(request):
-    articles = Article.objects.published().select_related("category")
-    return render(request, "articles/article_list.html", {"page_obj": _page(request, articles)})
+    """Every published guide on one page, grouped by topic (topics in their set order)."""
+    articles = Article.objects.published().select_related("category").order_by("title")
+    by_topic: dict = {}
+    for article in articles:
+        by_topic.setdefault(article.category, []).append(article)
+    topics = sorted(by_topic.items(), key=lambda item: (item[0].position, item[0].name))
+    return render(
+        request,
+        "articles/article_list.html",
+        {"topics": topics, "guide_count": len(articles)},
+    )
 
 
 @read_only

@@ -141,12 +141,27 @@ def drug_list(request: HttpRequest) -> HttpResponse:
 
 
 @read_only
-@public_page
+@public_page(query=["severity"])
 def drug_detail(request: HttpRequest, slug: str) -> HttpResponse:
     drug = _drug_page(knowledge.snapshot(), slug)
     if drug is None:
         raise Http404("No such medicine")
-    context = {"drug": drug, "guides": guides_about_drug(slug), "drugs_value": drug["name"]}
+    # ?severity=major shows one group (links, so it works without JavaScript).
+    severity = request.GET.get("severity")
+    severity = severity if severity in SEVERITY_ORDER else ""
+    shown = [g for g in drug["interactions"] if not severity or g["severity"] == severity]
+    # The guide about this medicine first: its name in the title, then the guides that
+    # list it earliest among the medicines they discuss.
+    names = [drug["name"], *drug["synonyms"], *drug["brands"]]
+    groups = [name for c in drug["classes"] for name in (c["name"], c["slug"].replace("-", " "))]
+    context = {
+        "drug": drug,
+        "severity": severity,
+        "shown": shown,
+        "interaction_count": sum(g["count"] for g in drug["interactions"]),
+        "guides": guides_about_drug(slug, names=names, groups=groups),
+        "drugs_value": drug["name"],
+    }
     return render(request, "interactions/drug_detail.html", context)
 
 
@@ -196,8 +211,26 @@ def _drug_index(snap) -> dict:
             ),
             key=lambda d: d["name"].casefold(),
         )
+        # Brand names too, each pointing at its ingredients (Zoloft, under Z: sertraline).
+        # In the A–Z only: the by-group view lists ingredients.
+        brand_entries = [
+            {
+                "name": product.name,
+                "url": reverse("interactions:drug_detail", args=[product.ingredients[0]]),
+                "brand_of": [
+                    {
+                        "name": snap.ingredients[s].name,
+                        "url": reverse("interactions:drug_detail", args=[s]),
+                    }
+                    for s in product.ingredients
+                ],
+            }
+            for product in snap.products
+            # brands and branded combinations (Percocet), not "oxycodone/acetaminophen"
+            if product.kind == "brand" or "/" not in product.name
+        ]
         letters: dict[str, list] = {}
-        for drug in drugs:
+        for drug in sorted([*drugs, *brand_entries], key=lambda d: d["name"].casefold()):
             first = drug["name"][:1].upper()
             letters.setdefault(first if first.isalpha() else "#", []).append(drug)
         classes = []
@@ -224,7 +257,8 @@ def _drug_page(snap, slug: str) -> dict | None:
         return None
 
     def build():
-        products = _brands_of(snap).get(slug, {"brands": [], "combinations": []})
+        brands = _brands_of(snap)
+        products = brands.get(slug, {"brands": [], "combinations": []})
         names = snap.ingredients
         groups: dict[str, dict[str, list]] = {}
         # Only this medicine's pairs (never the whole table: it grows with the square).
@@ -234,6 +268,7 @@ def _drug_page(snap, slug: str) -> dict | None:
                 {
                     "slug": partner,
                     "name": names[partner].name,
+                    "brands": sorted(brands.get(partner, {}).get("brands", []), key=str.casefold)[:2],
                     "check_url": check_url([ingredient.name, names[partner].name]),
                 }
             )

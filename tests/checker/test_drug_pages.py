@@ -26,7 +26,9 @@ def test_index_lists_every_ingredient_a_to_z(client):
         assert f'href="/drugs/{slug}/"' in html, slug
     assert 'href="#letter-s"' in html and 'id="letter-s"' in html
     # brand names help people find what they know
-    assert re.search(r'href="/drugs/sertraline/">Sertraline</a> <span class="brands">\([^)]*Zoloft', html)
+    assert re.search(
+        r'href="/drugs/sertraline/">Sertraline</a> <span class="brands">\([^)]*Zoloft', html
+    )
     assert '<a href="/drugs/" aria-current="page">A–Z</a>' in html
 
 
@@ -44,7 +46,7 @@ def test_drug_page_has_what_a_patient_needs(client, library):
     html = response.content.decode()
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
     assert response.status_code == 200 and one_h1(html)
-    assert "<h1 id=\"page-title\">Sertraline</h1>" in html
+    assert '<h1 id="page-title">Sertraline</h1>' in html
     assert knowledge.snapshot().ingredients["sertraline"].summary in text
     assert "Brand names" in text and "Zoloft" in text
     assert 'href="/drugs/?by=class#class-ssri"' in html
@@ -64,7 +66,10 @@ def test_drug_page_has_what_a_patient_needs(client, library):
 def test_combination_products_are_listed(client):
     html = client.get(reverse("interactions:drug_detail", args=["oxycodone"])).content.decode()
     assert "In combination products" in html
-    assert re.search(r"<strong>Percocet</strong>: oxycodone \+ <a href=\"/drugs/acetaminophen/\">acetaminophen</a>", html)
+    assert re.search(
+        r"<strong>Percocet</strong>: oxycodone \+ <a href=\"/drugs/acetaminophen/\">acetaminophen</a>",
+        html,
+    )
 
 
 def test_unknown_slug_is_a_friendly_404(client):
@@ -90,7 +95,10 @@ def test_a_page_without_interactions_never_says_safe(client):
     lonely = [s for s in snap.ingredients if not any(s in pair for pair in table.current)]
     for slug in lonely[:5]:
         html = client.get(f"/drugs/{slug}/").content.decode()
-        assert "is listed in our database. That does not mean none exists — ask your pharmacist." in html
+        assert (
+            "is listed in our database. That does not mean none exists — ask your pharmacist."
+            in html
+        )
         assert " safe " not in html.lower()
 
 
@@ -101,3 +109,75 @@ def test_every_drug_a_guide_links_to_resolves(client, library):
         html = client.get(article.get_absolute_url()).content.decode()
         for slug in re.findall(r'href="/drugs/([^/"]+)/"', html):
             assert slug in snap.ingredients, (article.slug, slug)
+
+
+# --- issue 12: brands in the A–Z, guides by relevance, a severity filter ------------------
+
+
+def test_brand_names_are_in_the_a_to_z_pointing_at_their_ingredient(client):
+    html = client.get(reverse("interactions:drug_list")).content.decode()
+    z = html.split('id="letter-z"')[1].split("</section>")[0]
+    assert re.search(
+        r'<a href="/drugs/sertraline/">Zoloft</a> <span class="brands">a brand of sertraline</span>',
+        z,
+    )
+    # a branded combination is listed too, and links each ingredient
+    p = html.split('id="letter-p"')[1].split("</section>")[0]
+    assert re.search(
+        r'<a href="/drugs/oxycodone/">Percocet</a> <span class="brands">a brand of oxycodone'
+        r' \+ <a href="/drugs/acetaminophen/">acetaminophen</a>',
+        p,
+    )
+    assert ">oxycodone/acetaminophen</a>" not in html
+    # the by-group view lists ingredients only
+    by_class = client.get(reverse("interactions:drug_list") + "?by=class").content.decode()
+    assert ">Zoloft</a>" not in by_class
+
+
+def test_guides_about_a_medicine_put_its_own_guide_first_and_list_all(client, library):
+    html = client.get("/drugs/tramadol/").content.decode()
+    section = html.split('id="guides-heading"')[1].split("</section>")[0]
+    listed = re.findall(r'href="/articles/([a-z0-9-]+)/"', section)
+    about = [a.slug for a in Article.objects.published() if "tramadol" in a.drugs]
+    assert listed[0] == "tramadol-and-antidepressants"
+    assert sorted(listed) == sorted(about) and len(listed) > 6
+    # a brand in the title counts as the medicine's name: Ambien (zolpidem)
+    html = client.get("/drugs/zolpidem/").content.decode()
+    section = html.split('id="guides-heading"')[1].split("</section>")[0]
+    assert (
+        re.findall(r'href="/articles/([a-z0-9-]+)/"', section)[0]
+        == "zolpidem-ambien-and-antidepressants"
+    )
+
+
+def test_interactions_name_brand_examples(client):
+    html = client.get("/drugs/sertraline/").content.decode()
+    assert re.search(
+        r'href="/check/\?drugs=sertraline,tramadol">tramadol <span class="partner-brands">\([^)]+\)</span>',
+        html,
+    )
+
+
+def test_severity_filter_works_without_javascript(client):
+    everything = client.get("/drugs/sertraline/").content.decode()
+    groups = re.findall(r'<section class="interaction-group severity-group-([a-z]+)"', everything)
+    assert len(groups) > 1
+    assert 'href="/drugs/sertraline/?severity=major#interactions"' in everything
+    major = client.get("/drugs/sertraline/?severity=major").content.decode()
+    assert re.findall(r'<section class="interaction-group severity-group-([a-z]+)"', major) == [
+        "major"
+    ]
+    assert re.search(
+        r'href="/drugs/sertraline/\?severity=major#interactions" aria-current="true"', major
+    )
+    # an unknown value shows everything
+    odd = client.get("/drugs/sertraline/?severity=<script>").content.decode()
+    assert re.findall(r'<section class="interaction-group severity-group-([a-z]+)"', odd) == groups
+    # the parameter is part of the page cache key: the filtered page is not served for all
+    assert (
+        re.findall(
+            r'<section class="interaction-group severity-group-([a-z]+)"',
+            client.get("/drugs/sertraline/").content.decode(),
+        )
+        == groups
+    )
