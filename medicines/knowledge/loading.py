@@ -19,6 +19,7 @@ import yaml
 
 from medicines.knowledge.models import Ingredient, Snapshot
 from medicines.knowledge.names import normalise_name
+from medicines.knowledge.rules import _validate_rules
 from medicines.knowledge.schema import (
     KnowledgeError,
     _Checker,
@@ -28,7 +29,6 @@ from medicines.knowledge.schema import (
     _validate_not_covered,
     _validate_products,
     _validate_references,
-    _validate_rules,
 )
 from medicines.knowledge.vocabulary import CLASSES, MECHANISMS
 

@@ -82,11 +82,6 @@ PROPERTIES: dict[str, frozenset] = {
 # Properties that may hold several values at once (aspirin: nsaid and antiplatelet).
 MULTI_VALUED = frozenset({"bleeding", "opioid"})
 
-INGREDIENT_FIELDS = frozenset(
-    {"slug", "name", "synonyms", "classes", "summary", "label", "washout_days",
-     "duplicate_severity", "references", "notes", "note", "comment", "dose_reads_as"}
-) | frozenset(PROPERTIES)  # fmt: skip
-
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_]+)\}")
 PLACEHOLDERS = frozenset({"a", "b", "A", "B", "class"})

@@ -302,3 +302,38 @@ def test_snapshots_of_one_data_version_are_one_memo_key(mini_data):
     path.write_text(path.read_text().replace("name: delta", "name: delta prime"))
     changed = knowledge.load(mini_data)
     assert changed != first and len({first, changed}) == 2
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        # A misspelt field is named as unknown, not as the required field it hides.
+        ("references.yaml", "    title: A label", "    titel: A label",
+         "references.yaml, entry 'label-a', field 'titel': unknown field (allowed: about, authors, id, note, publisher, title, url, year)"),
+        ("ingredients/mini.yaml", "  summary: A sedative.", "  sumary: A sedative.",
+         "ingredients/mini.yaml, entry 'gamma', field 'sumary': unknown field"),
+        # The entry's own key first, by position while it does not read well.
+        ("ingredients/mini.yaml", "slug: gamma", "slug: Gamma\n  sedating: strong",
+         "ingredients/mini.yaml, entry #3, field 'slug': must be lowercase letters, digits and hyphens, got 'Gamma'"),
+        ("products.yaml", "ingredients: [beta, delta]", "ingredients: [beta, beta]",
+         "products.yaml, entry 'Betadelt', field 'ingredients': lists an ingredient twice"),
+        ("products.yaml", "kind: brand", "kind: combination",
+         "products.yaml, entry 'Alphazol', field 'kind': a combination has two or more ingredients (use brand)"),
+        ("references.yaml", "    publisher: DailyMed", "    publisher: DailyMed\n    year: 1850",
+         "references.yaml, entry 'label-a', field 'year': must be a year, got 1850"),
+        ("classes.yaml", "slug: ssri", "slug: ssris",
+         "classes.yaml, entry #1, field 'slug': unknown class 'ssris' (see the class vocabulary)"),
+        ("not_covered.yaml", "name: omegamin", "name: 12",
+         "not_covered.yaml, entry #1, field 'name': must be text, got int"),
+        ("ingredients/mini.yaml", "classes: [opioid]", "classes: [opioid]\n  antagonist_use: full",
+         "ingredients/mini.yaml, entry 'beta', field 'antagonist_use': only applies when opioid: antagonist"),
+    ],
+)
+def test_entry_shape_errors_read_like_the_editor_wrote_them(mini_data, file, old, new, expected):
+    path = mini_data / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(knowledge.KnowledgeError) as error:
+        knowledge.load(mini_data)
+    assert expected in str(error.value)
