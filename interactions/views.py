@@ -9,6 +9,7 @@ Medicine names are health data: nothing here logs them, and the forms are GET fo
 CSRF cookie is ever set.
 """
 
+import functools
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -166,21 +167,11 @@ def drug_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # The drug pages read the same immutable snapshot the checker uses, so a page can never
-# disagree with a check. What follows only sorts and groups it.
+# disagree with a check. What follows only sorts and groups it, once per knowledge version
+# (a Snapshot is equal to, and hashed like, any snapshot of its version).
 
 SEVERITY_ORDER = knowledge.SEVERITIES
-_pages_cache: dict[str, dict] = {}
-
-
-def _per_snapshot(snap, key, build):
-    """Keep one built value per data version (the snapshot is immutable)."""
-    cache = _pages_cache.setdefault(snap.version, {})
-    if len(_pages_cache) > 2:
-        for version in list(_pages_cache)[:-2]:
-            _pages_cache.pop(version, None)
-    if key not in cache:
-        cache[key] = build()
-    return cache[key]
+DRUG_PAGES_MEMO = 4096  # built drug pages kept per process (the real knowledge has ~150)
 
 
 def _brands_of(snap) -> dict[str, dict[str, list]]:
@@ -195,115 +186,114 @@ def _brands_of(snap) -> dict[str, dict[str, list]]:
     return by_slug
 
 
+@functools.lru_cache(maxsize=2)
 def _drug_index(snap) -> dict:
-    def build():
-        brands = _brands_of(snap)
-        drugs = sorted(
-            (
-                {
-                    "slug": i.slug,
-                    "name": i.name,
-                    "url": reverse("interactions:drug_detail", args=[i.slug]),
-                    "brands": sorted(brands.get(i.slug, {}).get("brands", []), key=str.casefold),
-                    "classes": sorted(i.classes),
-                }
-                for i in snap.ingredients.values()
-            ),
-            key=lambda d: d["name"].casefold(),
-        )
-        # Brand names too, each pointing at its ingredients (Zoloft, under Z: sertraline).
-        # In the A–Z only: the by-group view lists ingredients.
-        brand_entries = [
+    brands = _brands_of(snap)
+    drugs = sorted(
+        (
             {
-                "name": product.name,
-                "url": reverse("interactions:drug_detail", args=[product.ingredients[0]]),
-                "brand_of": [
-                    {
-                        "name": snap.ingredients[s].name,
-                        "url": reverse("interactions:drug_detail", args=[s]),
-                    }
-                    for s in product.ingredients
-                ],
+                "slug": i.slug,
+                "name": i.name,
+                "url": reverse("interactions:drug_detail", args=[i.slug]),
+                "brands": sorted(brands.get(i.slug, {}).get("brands", []), key=str.casefold),
+                "classes": sorted(i.classes),
             }
-            for product in snap.products
-            # brands and branded combinations (Percocet), not "oxycodone/acetaminophen"
-            if product.kind == "brand" or "/" not in product.name
-        ]
-        letters: dict[str, list] = {}
-        for drug in sorted([*drugs, *brand_entries], key=lambda d: d["name"].casefold()):
-            first = drug["name"][:1].upper()
-            letters.setdefault(first if first.isalpha() else "#", []).append(drug)
-        classes = []
-        for slug in sorted(
-            {c for d in drugs for c in d["classes"]}, key=lambda c: snap.class_name(c).casefold()
-        ):
-            drug_class = snap.classes.get(slug)
-            classes.append(
+            for i in snap.ingredients.values()
+        ),
+        key=lambda d: d["name"].casefold(),
+    )
+    # Brand names too, each pointing at its ingredients (Zoloft, under Z: sertraline).
+    # In the A–Z only: the by-group view lists ingredients.
+    brand_entries = [
+        {
+            "name": product.name,
+            "url": reverse("interactions:drug_detail", args=[product.ingredients[0]]),
+            "brand_of": [
                 {
-                    "slug": slug,
-                    "name": snap.class_name(slug),
-                    "description": drug_class.description if drug_class else "",
-                    "drugs": [d for d in drugs if slug in d["classes"]],
+                    "name": snap.ingredients[s].name,
+                    "url": reverse("interactions:drug_detail", args=[s]),
                 }
-            )
-        return {"letters": list(letters.items()), "classes": classes, "drug_count": len(drugs)}
-
-    return _per_snapshot(snap, "index", build)
+                for s in product.ingredients
+            ],
+        }
+        for product in snap.products
+        # brands and branded combinations (Percocet), not "oxycodone/acetaminophen"
+        if product.kind == "brand" or "/" not in product.name
+    ]
+    letters: dict[str, list] = {}
+    for drug in sorted([*drugs, *brand_entries], key=lambda d: d["name"].casefold()):
+        first = drug["name"][:1].upper()
+        letters.setdefault(first if first.isalpha() else "#", []).append(drug)
+    classes = []
+    for slug in sorted(
+        {c for d in drugs for c in d["classes"]}, key=lambda c: snap.class_name(c).casefold()
+    ):
+        drug_class = snap.classes.get(slug)
+        classes.append(
+            {
+                "slug": slug,
+                "name": snap.class_name(slug),
+                "description": drug_class.description if drug_class else "",
+                "drugs": [d for d in drugs if slug in d["classes"]],
+            }
+        )
+    return {"letters": list(letters.items()), "classes": classes, "drug_count": len(drugs)}
 
 
 def _drug_page(snap, slug: str) -> dict | None:
-    ingredient = snap.ingredients.get(slug)
-    if ingredient is None:
-        return None
+    if slug not in snap.ingredients:
+        return None  # not memoised: any text can be asked for
+    return _built_drug_page(snap, slug)
 
-    def build():
-        brands = _brands_of(snap)
-        products = brands.get(slug, {"brands": [], "combinations": []})
-        names = snap.ingredients
-        groups: dict[str, dict[str, list]] = {}
-        # Only this medicine's pairs (never the whole table: it grows with the square).
-        pairs = engine.partners(snap, slug)
-        for partner, finding in sorted(pairs, key=lambda p: names[p[0]].name.casefold()):
-            groups.setdefault(finding.severity, {}).setdefault(finding.title, []).append(
-                {
-                    "slug": partner,
-                    "name": names[partner].name,
-                    "brands": sorted(brands.get(partner, {}).get("brands", []), key=str.casefold)[:2],
-                    "check_url": check_url([ingredient.name, names[partner].name]),
-                }
-            )
-        return {
-            "slug": slug,
-            "name": ingredient.name,
-            "summary": ingredient.summary,
-            "label": ingredient.label,
-            "synonyms": list(ingredient.synonyms),
-            "classes": [
-                {"slug": c, "name": snap.class_name(c)}
-                for c in sorted(ingredient.classes, key=lambda c: snap.class_name(c).casefold())
-            ],
-            "brands": sorted(products["brands"], key=str.casefold),
-            "combinations": [
-                {
-                    "name": product.name,
-                    "ingredients": [
-                        {"slug": s, "name": names[s].name} for s in product.ingredients
-                    ],
-                }
-                for product in sorted(products["combinations"], key=lambda p: p.name.casefold())
-            ],
-            "interactions": [
-                {
-                    "severity": severity,
-                    "count": sum(len(p) for p in groups[severity].values()),
-                    "titles": [
-                        {"title": title, "partners": partners}
-                        for title, partners in sorted(groups[severity].items())
-                    ],
-                }
-                for severity in SEVERITY_ORDER
-                if severity in groups
-            ],
-        }
 
-    return _per_snapshot(snap, f"drug:{slug}", build)
+@functools.lru_cache(maxsize=DRUG_PAGES_MEMO)
+def _built_drug_page(snap, slug: str) -> dict:
+    ingredient = snap.ingredients[slug]
+    brands = _brands_of(snap)
+    products = brands.get(slug, {"brands": [], "combinations": []})
+    names = snap.ingredients
+    groups: dict[str, dict[str, list]] = {}
+    # Only this medicine's pairs (never the whole table: it grows with the square).
+    pairs = engine.partners(snap, slug)
+    for partner, finding in sorted(pairs, key=lambda p: names[p[0]].name.casefold()):
+        groups.setdefault(finding.severity, {}).setdefault(finding.title, []).append(
+            {
+                "slug": partner,
+                "name": names[partner].name,
+                "brands": sorted(brands.get(partner, {}).get("brands", []), key=str.casefold)[:2],
+                "check_url": check_url([ingredient.name, names[partner].name]),
+            }
+        )
+    return {
+        "slug": slug,
+        "name": ingredient.name,
+        "summary": ingredient.summary,
+        "label": ingredient.label,
+        "synonyms": list(ingredient.synonyms),
+        "classes": [
+            {"slug": c, "name": snap.class_name(c)}
+            for c in sorted(ingredient.classes, key=lambda c: snap.class_name(c).casefold())
+        ],
+        "brands": sorted(products["brands"], key=str.casefold),
+        "combinations": [
+            {
+                "name": product.name,
+                "ingredients": [
+                    {"slug": s, "name": names[s].name} for s in product.ingredients
+                ],
+            }
+            for product in sorted(products["combinations"], key=lambda p: p.name.casefold())
+        ],
+        "interactions": [
+            {
+                "severity": severity,
+                "count": sum(len(p) for p in groups[severity].values()),
+                "titles": [
+                    {"title": title, "partners": partners}
+                    for title, partners in sorted(groups[severity].items())
+                ],
+            }
+            for severity in SEVERITY_ORDER
+            if severity in groups
+        ],
+    }
