@@ -125,6 +125,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "config.context_processors.site",
             ],
+            # {% url %} that keeps what it reversed (config/templatetags/cached_url.py).
+            "builtins": ["config.templatetags.cached_url"],
         },
     },
 ]
