@@ -93,6 +93,15 @@ class Article(models.Model):
         self.body_html = rendered.html
         self.toc = rendered.toc
         self.reading_minutes = rendered.reading_minutes
+        # update_or_create (the import) saves only the fields it was given: the rendered
+        # ones must be written too, or a re-imported guide keeps its old HTML.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "body_html",
+                "toc",
+                "reading_minutes",
+            }
         super().save(*args, **kwargs)
         # Imported here: the search module needs the saved row's id.
         from articles import search

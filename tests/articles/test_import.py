@@ -70,10 +70,29 @@ def test_import_is_idempotent_and_updates(db, content_dir):
     run(content_dir)
     run(content_dir)
     assert Article.objects.filter(slug="good-guide").count() == 1
-    write(content_dir, "good-guide", GOOD.format(slug="good-guide", status="draft").replace("A good guide", "Renamed"))
+    write(
+        content_dir,
+        "good-guide",
+        GOOD.format(slug="good-guide", status="draft").replace("A good guide", "Renamed"),
+    )
     run(content_dir)
     article = Article.objects.get(slug="good-guide")
     assert (article.title, article.status) == ("Renamed", "draft")
+
+
+def test_reimport_renders_a_changed_body(db, content_dir):
+    from articles import search
+
+    write(content_dir, "good-guide", GOOD.format(slug="good-guide", status="published"))
+    run(content_dir)
+    changed = GOOD.format(slug="good-guide", status="published") + "2. Call 911 about zaleplon.\n"
+    write(content_dir, "good-guide", changed)
+    run(content_dir)
+    article = Article.objects.get(slug="good-guide")
+    assert '<a href="tel:911"' in article.body_html and "zaleplon" in article.body_html
+    assert [hit.article.slug for hit in search.search("zaleplon", Article.objects.published())] == [
+        "good-guide"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -83,10 +102,16 @@ def test_import_is_idempotent_and_updates(db, content_dir):
         (lambda t: t.replace("category: drug-interactions", "category: nonsense"), "category"),
         (lambda t: t.replace("tags: [opioids, ssris]", "tags: [made-up-tag]"), "tags"),
         (lambda t: t.replace("published: 2026-11-01", "published: last tuesday"), "published"),
-        (lambda t: t.replace("last_reviewed: 2026-11-02", "last_reviewed: 2020-01-01"), "last_reviewed"),
+        (
+            lambda t: t.replace("last_reviewed: 2026-11-02", "last_reviewed: 2020-01-01"),
+            "last_reviewed",
+        ),
         (lambda t: t.replace("status: published", "status: live"), "status"),
         (lambda t: t.replace("https://doi.org", "http://doi.org"), "references[0].url"),
-        (lambda t: t.replace("mechanisms: [serotonin-toxicity]", "mechanisms: [voodoo]"), "mechanisms"),
+        (
+            lambda t: t.replace("mechanisms: [serotonin-toxicity]", "mechanisms: [voodoo]"),
+            "mechanisms",
+        ),
         (lambda t: t.replace("slug: good-guide", "slug: other-slug"), "slug"),
         (lambda t: t.replace("tags: [opioids, ssris]", "tags: [opioids, ssris"), "(front matter)"),
         (lambda t: t.split("## What to do")[0], "body"),

@@ -162,3 +162,9 @@ def test_feed_is_atom(client, make_guide):
     response = client.get(reverse("articles:feed"))
     assert response["Content-Type"].startswith("application/atom+xml")
     assert "Feed me" in response.content.decode()
+
+
+def test_a_guide_links_how_it_is_written_and_reviewed(client, make_guide):
+    guide = make_guide()
+    html = client.get(guide.get_absolute_url()).content.decode()
+    assert 'href="/about/#who">how we write and review</a>' in html
