@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import dataclasses
 from dataclasses import dataclass
 
 from django.db import DatabaseError
@@ -185,6 +186,7 @@ class FindingResult:
     rules: tuple[str, ...]
     entered_medicines: tuple[str, ...] = ()  # the API's "medicines": the names entered
     anchor: str = ""
+    why_open: bool = False  # the page shows the explanation open: its risk has one finding
 
     @property
     def severity_label(self) -> str:
@@ -465,6 +467,8 @@ def _risks(snap, findings: list[FindingResult], order: dict[str, int]) -> tuple[
 
     risks = []
     for n, members in enumerate(groups.values(), start=1):  # findings are worst first already
+        if len(members) == 1:
+            members = [dataclasses.replace(members[0], why_open=True)]
         mechanisms = list(dict.fromkeys(m for f in members for m in _risk_mechanisms(f)))
         names = list(dict.fromkeys(wording.risk_name(m) for m in mechanisms))
         title = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1].lower()
@@ -607,7 +611,10 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
         risks=tuple(risks),
         summary=tuple(summary),
         emergencies=_sentences(f.emergency for f in findings),
-        guides=tuple(_medicine_guides(all_slugs, guide_index)),
+        guides=tuple(  # the guides not already linked from a risk
+            g for g in _medicine_guides(all_slugs, guide_index)
+            if g["url"] not in {a["url"] for risk in risks for a in risk.guides}
+        ),
     )
 
 

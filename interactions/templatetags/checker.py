@@ -8,7 +8,8 @@ by the names that were typed. The parts that do depend on the list are left as s
 cached HTML and filled in for each page:
 
 - the finding's anchor (`finding-3`, its position on the page);
-- the brand or product names each medicine was entered as ("sertraline (in Zoloft)").
+- the brand or product names each medicine was entered as ("sertraline (in Zoloft)");
+- whether its explanation starts open (a risk with one finding) or folded (several).
 
 What else a finding shows and a list can change is part of the key: a duplicate's summary
 names the medicines typed ("Percocet and Tylenol both contain..."), and the guides linked
@@ -34,6 +35,7 @@ FINDING_TEMPLATE = "interactions/_finding.html"
 MAX_ENTRIES = 2048
 # Slots: private-use characters, which no text of ours contains and HTML escaping keeps.
 ANCHOR_SLOT = "\ue000anchor\ue001"
+OPEN_SLOT = "\ue000open\ue001"
 
 
 def entered_slot(n: int) -> str:
@@ -109,13 +111,17 @@ def _with_slots(finding):
         _copy(medicine, entered=[mark_safe(entered_slot(n))] if _get(medicine, "entered") else [])
         for n, medicine in enumerate(medicines)
     ]
-    return _copy(finding, anchor=ANCHOR_SLOT, medicines=slotted)
+    changes = {"anchor": ANCHOR_SLOT, "medicines": slotted}
+    if _get(finding, "why_open", None) is not None:
+        changes["why_open"] = mark_safe(OPEN_SLOT)
+    return _copy(finding, **changes)
 
 
 @register.simple_tag(takes_context=True)
 def render_finding(context, finding):
     html = _fragment(_Fragment(finding_key(finding, _version(context)), _with_slots(finding)))
     html = html.replace(ANCHOR_SLOT, str(conditional_escape(_get(finding, "anchor") or "")))
+    html = html.replace(OPEN_SLOT, " open" if _get(finding, "why_open") else "")
     for n, medicine in enumerate(_get(finding, "medicines") or []):
         entered = _get(medicine, "entered")
         if entered:

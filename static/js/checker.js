@@ -326,7 +326,8 @@
         })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
           .then(function (data) {
-            if (mine !== sequence || document.activeElement !== combo) return;
+            // Stale: a newer request, focus gone, or the name was added meanwhile.
+            if (mine !== sequence || document.activeElement !== combo || combo.value.trim() !== text) return;
             show((data && data.results) || []);
           })
           .catch(function () { if (mine === sequence) close(); });
