@@ -314,3 +314,78 @@ def test_naltrexone_low_dose_is_read_from_the_dose(client):
 def test_the_share_link_keeps_one_name_per_medicine(client):
     response = get(client, "?drugs=phenelzine%20and%20prozac")
     assert "/check/?drugs=phenelzine,prozac" in response.content.decode()
+
+
+# --------------------------------------------------------------------------- results (issue 12)
+
+
+def test_the_api_and_the_page_say_serious_in_clinical_words(client):
+    from interactions import wording
+
+    words = "Serious — talk to your prescriber before taking these together"
+    assert wording.SEVERITY_LABELS["major"] == words
+    data = client.get("/api/v1/interactions?drugs=Zoloft,Ultram").json()
+    assert data["findings"][0]["severity_label"] == words
+    assert words in text(get(client, "?drugs=Zoloft,Ultram"))
+
+
+def test_the_summary_names_each_risk_with_its_medicines(client):
+    page = text(get(client, "?drugs=citalopram,ondansetron,methadone"))
+    assert "Heart rhythm: citalopram, ondansetron, methadone" in page
+    assert "Serotonin syndrome: citalopram, ondansetron, methadone" in page
+    assert "What to do now:" in page
+    assert page.count("Warning signs") == 1
+    assert page.count("Get emergency help if…") == 1
+
+
+def test_the_action_ladder_is_on_serious_and_moderate_results_only(client):
+    ladder = "Mild signs: Call your prescriber, your pharmacist or a nurse line today."
+    assert ladder in text(get(client, "?drugs=Zoloft,Ultram"))
+    assert ladder not in text(get(client, "?drugs=Zoloft,Tylenol"))
+    assert 'href="tel:911"' in get(client, "?drugs=Zoloft,Ultram").content.decode()
+
+
+def test_nothing_checked_offers_no_print_or_copy(client):
+    response = get(client, "?drugs=blorbex")
+    page, html = text(response), response.content.decode()
+    assert "Nothing was checked" in page
+    assert "Check the spelling on the box" in page
+    assert "suggestions below" not in page
+    assert "data-print" not in html and "data-copy-link" not in html
+
+
+def test_an_ldn_result_always_says_it_blocks_opioid_pain_relief(client, library):
+    response = get(client, "?drugs=LDN,sertraline")
+    page, html = text(response), response.content.decode()
+    assert NO_FINDING in page
+    assert "Low-dose naltrexone blocks opioid pain relief" in page
+    assert 'href="/articles/low-dose-naltrexone-and-antidepressants/"' in html
+    data = client.get("/api/v1/interactions?drugs=LDN,sertraline").json()
+    assert [note["id"] for note in data["advice"]] == ["ldn-opioids"]
+
+
+def test_a_result_without_findings_still_links_guides_for_its_medicines(client, library):
+    html = get(client, "?drugs=Zoloft,Tylenol").content.decode()
+    guides = html.split('id="medicine-guides-heading"')[1].split("</section>")[0]
+    assert re.search(r'href="/articles/[a-z0-9-]+/"', guides)
+
+
+def test_the_service_returns_typed_results_the_api_renders():
+    from interactions import services
+
+    result = services.check(["citalopram", "ondansetron", "methadone"])
+    assert isinstance(result, services.CheckResult)
+    assert all(isinstance(f, services.FindingResult) for f in result.findings)
+    assert len(result.risks) == 1 and len(result.risks[0].findings) == len(result.findings)
+    data = result.as_json()
+    assert data["highest_severity"] == "major"
+    assert {"resolved", "unresolved", "findings", "coverage_note", "advice", "read_as"} <= set(data)
+
+
+def test_the_printed_address_comes_from_site_url(client, settings):
+    settings.SITE_URL = "https://beforeyoumix.example"
+    html = get(client, "?drugs=Zoloft,Ultram").content.decode()
+    assert "Printed from https://beforeyoumix.example." in html
+    settings.SITE_URL = ""  # development: the request's own address
+    html = get(client, "?drugs=Zoloft,Ultram").content.decode()
+    assert "Printed from http://testserver." in html
