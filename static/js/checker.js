@@ -52,6 +52,7 @@
 
   function enhance(form) {
     var autoSubmit = false;
+    var checkUrl = form.getAttribute("data-check-api-url");
     if (form.hasAttribute("data-enhanced")) return;
     form.setAttribute("data-enhanced", "");
 
@@ -81,6 +82,7 @@
 
     splitNames(drugsField.value).forEach(function (name) { chips.push({ name: name, stopped: false }); });
     splitNames(stoppedField.value).forEach(function (name) { chips.push({ name: name, stopped: true }); });
+    chips.forEach(function (chip) { if (/[\s&+\/;]/.test(chip.name)) splitLikeTheServer(chip.name); });
 
     // A message the server put next to the plain field moves next to the chips.
     var serverError = form.querySelector("#drugs-error, #stopped-error");
@@ -193,7 +195,41 @@
       render();
       sync();
       announce(comboStatus, "Added " + name + ". " + chips.length + (chips.length === 1 ? " medicine" : " medicines") + " in your list.");
+      if (!detail && /[\s&+\/;]/.test(name)) splitLikeTheServer(name);
       return true;
+    }
+
+    /* "phenelzine and prozac" typed in one go is two medicines. The server's parser is the
+       one truth (the API's `query` says what text each medicine was read from), so ask it
+       rather than guess; "Tylenol with Codeine" stays one chip. */
+    function splitLikeTheServer(name) {
+      if (!checkUrl || !window.fetch) return;
+      window.fetch(checkUrl + "?drugs=" + encodeURIComponent(name), {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          var lower = name.toLowerCase();
+          var parts = (data.resolved || []).concat(data.unresolved || [])
+            .map(function (item) { return item.query; })
+            .filter(function (query, i, all) { return query && all.indexOf(query) === i; })
+            .sort(function (a, b) { return lower.indexOf(a.toLowerCase()) - lower.indexOf(b.toLowerCase()); });
+          var index = chips.findIndex(function (c) { return c.name === name; });
+          if (parts.length < 2 || index < 0) return;
+          var stopped = chips[index].stopped;
+          var fresh = parts
+            .filter(function (part) { return !chips.some(function (c) { return same(c.name, part); }); })
+            .slice(0, MAX_MEDICINES - chips.length + 1)
+            .map(function (part) { return { name: part, detail: "", stopped: stopped }; });
+          Array.prototype.splice.apply(chips, [index, 1].concat(fresh));
+          sync();
+          render();
+          readResult(document); // what the last result says of each new name
+          announce(comboStatus, "Read as " + parts.length + " medicines: " + parts.join(", ") + ".");
+        })
+        .catch(function () {});
     }
 
     function removeChip(index) {

@@ -255,3 +255,31 @@ def test_screenshots_for_review(browser, live_server, site_content, viewport, sc
         screenshot(page, name + "-print")
     finally:
         context.close()
+
+
+@WIDTHS
+def test_a_typed_list_becomes_one_chip_per_medicine(browser, live_server, site_content, viewport):
+    """The server's parser decides: "phenelzine and prozac" is two chips, "Tylenol with
+    Codeine" one."""
+    context, page = open_page(browser, live_server, viewport, True, "/check/")
+    try:
+        combo = page.get_by_role("combobox", name="Add a medicine")
+        combo.fill("phenelzine and prozac")
+        page.get_by_role("button", name="Add", exact=True).click()
+        expect(page.locator(".chip")).to_have_count(2)
+        expect(page.locator(".chip").nth(0)).to_contain_text("phenelzine")
+        expect(page.locator(".chip").nth(1)).to_contain_text("prozac")
+        expect(page.locator(".headline")).to_contain_text("Do not take together")
+        # Removing one chip leaves the other, and the check follows.
+        page.get_by_role("button", name="Remove prozac").click()
+        expect(page.locator(".chip")).to_have_count(1)
+        expect(page).to_have_url(re.compile(r"/check/\?drugs=phenelzine$"))
+        combo.fill("Tylenol with Codeine")
+        page.get_by_role("button", name="Add", exact=True).click()
+        expect(page.locator(".chip", has_text="Tylenol with Codeine")).to_contain_text("codeine")
+        expect(page.locator(".chip")).to_have_count(2)
+        # A list typed into the plain field and opened as a link is split the same way.
+        page.goto(live_server.url + "/check/?drugs=zoloft%20and%20tramadol")
+        expect(page.locator(".chip")).to_have_count(2)
+    finally:
+        context.close()
