@@ -16,7 +16,16 @@ from medicines import knowledge
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = {"draft", "published"}
-REQUIRED = ["title", "slug", "summary", "category", "tags", "published", "last_reviewed", "references"]
+REQUIRED = [
+    "title",
+    "slug",
+    "summary",
+    "category",
+    "tags",
+    "published",
+    "last_reviewed",
+    "references",
+]
 MECHANISMS = frozenset(knowledge.MECHANISMS)  # the checker's words: one list, in medicines
 REQUIRED_SECTIONS = ["What to do", "Warning signs", "Questions to ask your doctor or pharmacist"]
 EMERGENCY_SECTION = "Get emergency help if…"
@@ -129,13 +138,15 @@ def _references(path, data):
         year = ref.get("year")
         if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
             raise ContentError(path, f"{where}.year", "must be a four-digit year")
-        cleaned.append({
-            "title": " ".join(title.split()),
-            "publisher": str(ref.get("publisher") or "").strip(),
-            "authors": str(ref.get("authors") or "").strip(),
-            "year": year,
-            "url": url.strip(),
-        })
+        cleaned.append(
+            {
+                "title": " ".join(title.split()),
+                "publisher": str(ref.get("publisher") or "").strip(),
+                "authors": str(ref.get("authors") or "").strip(),
+                "year": year,
+                "url": url.strip(),
+            }
+        )
     return cleaned
 
 

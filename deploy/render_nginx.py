@@ -52,7 +52,9 @@ def app_security_headers(host: str) -> dict[str, str]:
     static = sorted(Path(settings.STATIC_ROOT).glob("css/site.*.css"))
     path = f"{settings.STATIC_URL}css/{static[0].name}" if static else "/robots.txt"
     response = client.get(path, secure=True)
-    headers = {name: response.headers[name] for name in SECURITY_HEADERS if name in response.headers}
+    headers = {
+        name: response.headers[name] for name in SECURITY_HEADERS if name in response.headers
+    }
     if "Content-Security-Policy" not in headers:
         raise SystemExit(f"render_nginx: the app's answer for {path} has no security headers")
     return headers
@@ -68,7 +70,11 @@ def server_names(allowed_hosts) -> str:
 
 
 def trusted_proxies(text: str) -> list[str]:
-    return [str(ipaddress.ip_network(part.strip(), strict=False)) for part in text.split(",") if part.strip()]
+    return [
+        str(ipaddress.ip_network(part.strip(), strict=False))
+        for part in text.split(",")
+        if part.strip()
+    ]
 
 
 def worker_user() -> str:
@@ -88,7 +94,9 @@ def render(run_dir: Path, listen: str, socket: str, host: str | None = None) -> 
     from django.conf import settings
 
     allowed = [h for h in settings.ALLOWED_HOSTS if h]
-    headers = app_security_headers(host or next((h.lstrip(".") for h in allowed if h != "*"), "localhost"))
+    headers = app_security_headers(
+        host or next((h.lstrip(".") for h in allowed if h != "*"), "localhost")
+    )
     proxies = trusted_proxies(os.environ.get("NGINX_TRUSTED_PROXIES", ""))
     values = {
         "RUN": str(run_dir),

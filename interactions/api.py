@@ -141,7 +141,7 @@ class InteractionsOut(Schema):
     read_as: str = Field(
         "",
         description="How the typed text was read, in plain words, so a mistake can be spotted: "
-        "\"We read this as 2 medicines: phenelzine and fluoxetine (Prozac).\"",
+        '"We read this as 2 medicines: phenelzine and fluoxetine (Prozac)."',
     )
     message: str | None = None
 
@@ -179,7 +179,10 @@ LIMIT = Throttle("api")  # per client, settings.RATELIMITS["api"]
 ERRORS = {
     "not_found": (404, "There is nothing at this address. The API description lists them all."),
     "method_not_allowed": (405, "This address only answers GET requests."),
-    "rate_limited": (429, "Too many requests from your connection. Please wait a minute and try again."),
+    "rate_limited": (
+        429,
+        "Too many requests from your connection. Please wait a minute and try again.",
+    ),
     "server_error": (500, "Something went wrong on our side. Please try again later."),
     "unavailable": (503, "The checker is not available right now. Please try again in a minute."),
 }
@@ -233,10 +236,10 @@ def _all_values(request: HttpRequest, name: str) -> str | None:
     summary="Check how medicines mix",
     description=(
         "`drugs` is a list of what a person typed: generic or brand names, doses, "
-        "misspellings, any case, separated by commas, new lines, semicolons, \"and\", "
-        "\"with\", \"plus\", \"&\", \"+\", \"/\" or spaces between known names (at most 25 "
+        'misspellings, any case, separated by commas, new lines, semicolons, "and", '
+        '"with", "plus", "&", "+", "/" or spaces between known names (at most 25 '
         "medicines of at most 100 characters, counted after splitting). A real product whose "
-        "name contains a separator (\"Tylenol with Codeine\") stays one medicine; each "
+        'name contains a separator ("Tylenol with Codeine") stays one medicine; each '
         "`resolved` entry's `query` is the text it was read from, and `read_as` says in plain "
         "words how the list was read. "
         "`recently_stopped` lists medicines stopped in the last 5 weeks; one still counts "

@@ -9,24 +9,28 @@ findings to (articles.linking, cached).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
-import dataclasses
 from dataclasses import dataclass
 
 from django.db import DatabaseError
 
+from interactions import wording
 from medicines import engine, knowledge
 from medicines.resolver import Resolved, Unresolved, resolver_for
-from interactions import wording
 
 logger = logging.getLogger(__name__)
 
 
 def coverage_note(snap: knowledge.Snapshot) -> str:
     coverage = snap.coverage
-    parts = [coverage.get("summary", ""), coverage.get("not_covered", ""), coverage.get("caution", "")]
+    parts = [
+        coverage.get("summary", ""),
+        coverage.get("not_covered", ""),
+        coverage.get("caution", ""),
+    ]
     return " ".join(" ".join(str(p).split()) for p in parts if p)
 
 
@@ -383,15 +387,21 @@ def _resolved(snap, item: Resolved, stopped: bool) -> ResolvedName:
 def _unresolved(item: Unresolved, stopped: bool) -> UnresolvedName:
     if item.reason == "not_covered":
         note = f"We recognise {item.name} but do not check it yet. {item.note}".strip()
-        return UnresolvedName(item.query, tuple(item.suggestions), item.reason, stopped, item.name, note)
+        return UnresolvedName(
+            item.query, tuple(item.suggestions), item.reason, stopped, item.name, note
+        )
     return UnresolvedName(item.query, tuple(item.suggestions), item.reason, stopped)
 
 
-def _finding(snap, finding: engine.Finding, guide_index, medicines, entered_in, index) -> FindingResult:
+def _finding(
+    snap, finding: engine.Finding, guide_index, medicines, entered_in, index
+) -> FindingResult:
     if finding.medicines:
         entered = tuple(finding.medicines)
     else:
-        entered = tuple(label for label, slugs in medicines if set(slugs) & set(finding.ingredients))
+        entered = tuple(
+            label for label, slugs in medicines if set(slugs) & set(finding.ingredients)
+        )
     return FindingResult(
         kind=finding.kind,
         ingredients=tuple(finding.ingredients),
@@ -443,7 +453,9 @@ def _in_order(slugs, order: dict[str, int]) -> list[str]:
     return sorted(dict.fromkeys(slugs), key=lambda s: (order.get(s, len(order)), s))
 
 
-def _risks(snap, findings: list[FindingResult], order: dict[str, int]) -> tuple[list[Risk], list[RiskLine]]:
+def _risks(
+    snap, findings: list[FindingResult], order: dict[str, int]
+) -> tuple[list[Risk], list[RiskLine]]:
     """Group findings that share a risk (connected through a shared mechanism) into one
     section each, worst first; and one summary line per distinct mechanism."""
     parent = list(range(len(findings)))
@@ -492,7 +504,9 @@ def _risks(snap, findings: list[FindingResult], order: dict[str, int]) -> tuple[
         for finding in risk.findings:
             for mechanism in _risk_mechanisms(finding):
                 name = wording.risk_name(mechanism)
-                line = lines.setdefault(name, {"severity": finding.severity, "slugs": [], "anchor": risk.anchor})
+                line = lines.setdefault(
+                    name, {"severity": finding.severity, "slugs": [], "anchor": risk.anchor}
+                )
                 line["slugs"].extend(finding.ingredients)
     summary = [
         RiskLine(
@@ -612,7 +626,8 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
         summary=tuple(summary),
         emergencies=_sentences(f.emergency for f in findings),
         guides=tuple(  # the guides not already linked from a risk
-            g for g in _medicine_guides(all_slugs, guide_index)
+            g
+            for g in _medicine_guides(all_slugs, guide_index)
             if g["url"] not in {a["url"] for risk in risks for a in risk.guides}
         ),
     )
@@ -620,7 +635,9 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
 
 def _sentences(texts) -> tuple[str, ...]:
     """Each distinct sentence once: a pair's emergency text joins its rules' sentences."""
-    return tuple(dict.fromkeys(s for text in texts if text for s in _SENTENCE_END.split(text.strip())))
+    return tuple(
+        dict.fromkeys(s for text in texts if text for s in _SENTENCE_END.split(text.strip()))
+    )
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")

@@ -21,9 +21,9 @@ from django_htmx.middleware import HtmxDetails
 from articles.linking import guides_about_drug
 from config.http import private, public_page, read_only, site_url
 from config.ratelimits import limit
-from medicines import engine, knowledge
 from interactions import services, wording
 from interactions.forms import CODES, MESSAGES, CheckForm
+from medicines import engine, knowledge
 
 FIELDS = ("drugs", "recently_stopped")
 
@@ -74,7 +74,9 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
             errors.pop("errors")
         context.update(errors)
     response = render(
-        request, "interactions/check.html#results" if partial else "interactions/check.html", context
+        request,
+        "interactions/check.html#results" if partial else "interactions/check.html",
+        context,
     )
     if partial and "share_path" in context:
         # Push the tidy address (commas, no empty fields) rather than the raw form encoding.
@@ -116,7 +118,9 @@ def _result_context(request: HttpRequest, result: services.CheckResult, drugs, s
             for item in result.unknown
         ],
         "share_path": share_path,
-        "site_url": site_url(request),  # printed on the sheet: SITE_URL, or the request's in development
+        "site_url": site_url(
+            request
+        ),  # printed on the sheet: SITE_URL, or the request's in development
         "share_url": site_url(request) + share_path,
     }
 
@@ -278,9 +282,7 @@ def _built_drug_page(snap, slug: str) -> dict:
         "combinations": [
             {
                 "name": product.name,
-                "ingredients": [
-                    {"slug": s, "name": names[s].name} for s in product.ingredients
-                ],
+                "ingredients": [{"slug": s, "name": names[s].name} for s in product.ingredients],
             }
             for product in sorted(products["combinations"], key=lambda p: p.name.casefold())
         ],

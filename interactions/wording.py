@@ -45,7 +45,10 @@ NEXT_STEP = {
 # CLINICAL.md, "Many people already take both": the ladder on every serious or moderate
 # result. (label, text) pairs; the severe step carries the call link in the template.
 ACTION_LADDER = (
-    ("If you already take them", "Do not stop on your own. Call your prescriber or pharmacist today."),
+    (
+        "If you already take them",
+        "Do not stop on your own. Call your prescriber or pharmacist today.",
+    ),
     ("Before you start a new one", "Ask your prescriber or pharmacist first."),
     ("Mild signs", "Call your prescriber, your pharmacist or a nurse line today."),
     ("Severe signs", "Call 911 (or your local emergency number) now."),

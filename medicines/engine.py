@@ -26,7 +26,6 @@ the washout.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -207,8 +206,10 @@ def own_label(ingredient: Ingredient) -> Reference | None:
     """The ingredient's own label (or, for a street drug or supplement, the reviewed public
     health page in its `label` field) as a source about that ingredient."""
     if ingredient.label.startswith(DAILYMED):
-        title, publisher = f"{capitalise(ingredient.name)} drug label", (
-            "DailyMed, U.S. National Library of Medicine")
+        title, publisher = (
+            f"{capitalise(ingredient.name)} drug label",
+            ("DailyMed, U.S. National Library of Medicine"),
+        )
     else:
         host = ingredient.label.split("/")[2]
         publisher = _PUBLISHERS.get(host)
@@ -514,8 +515,10 @@ def _duplicate_finding(snap: Snapshot, slug: str, medicines: list[str]) -> Findi
         return None
     values = {"a": ingredient.name, "A": capitalise(ingredient.name)}
     texts = rule.texts
-    lead = f"{join_names(medicines)} all contain {ingredient.name}." if len(medicines) > 2 else (
-        f"{join_names(medicines)} both contain {ingredient.name}."
+    lead = (
+        f"{join_names(medicines)} all contain {ingredient.name}."
+        if len(medicines) > 2
+        else (f"{join_names(medicines)} both contain {ingredient.name}.")
     )
     return Finding(
         kind="duplicate-ingredient",
@@ -566,11 +569,12 @@ def _cumulative_findings(
         severity = rule.severity
         # At least as serious as the worst pair among the contributors for the same risk.
         for finding in pair_findings:
-            if set(finding.ingredients) <= contributors and set(finding.mechanisms) & set(
-                rule.mechanisms
+            if (
+                set(finding.ingredients) <= contributors
+                and set(finding.mechanisms) & set(rule.mechanisms)
+                and SEVERITY_RANK[finding.severity] > SEVERITY_RANK[severity]
             ):
-                if SEVERITY_RANK[finding.severity] > SEVERITY_RANK[severity]:
-                    severity = finding.severity
+                severity = finding.severity
         ordered = sorted(contributors, key=lambda s: snap.ingredients[s].name)
         names = join_names([snap.ingredients[s].name for s in ordered])
         values = {"names": names}

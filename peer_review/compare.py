@@ -183,7 +183,9 @@ def parse_decisions(
         if item["decision"] not in DECISIONS:
             raise DecisionError(f"{where}: decision must be kept or changed")
         if item["decision"] == "changed" and item.get("to") not in OUR_NAMES.values():
-            raise DecisionError(f"{where}: a changed decision says what it changed to (to: major, ...)")
+            raise DecisionError(
+                f"{where}: a changed decision says what it changed to (to: major, ...)"
+            )
         reason = " ".join(str(item["reason"]).split())
         unknown_codes = [c for c in item.get("ansm") or () if c not in ANSM_CODES]
         if unknown_codes:
@@ -232,7 +234,9 @@ class Review:
     unused: list[Decision] = field(default_factory=list)
 
 
-def review(pairs: Sequence[Pair], decisions: Sequence[Decision], classes: Mapping[str, Iterable[str]]) -> Review:
+def review(
+    pairs: Sequence[Pair], decisions: Sequence[Decision], classes: Mapping[str, Iterable[str]]
+) -> Review:
     """Which decision covers each disagreement, and what fails the check."""
     result = Review()
     used = set()
@@ -247,14 +251,22 @@ def review(pairs: Sequence[Pair], decisions: Sequence[Decision], classes: Mappin
             result.unreviewed_under.append(pair)
             result.failures.append(
                 f"under-call {pair.a} + {pair.b}: ANSM step {pair.theirs}, ours {OUR_NAMES[pair.ours]}"
-                + (f" (decision {decision.id} says changed, but the knowledge was not)" if decision else "")
+                + (
+                    f" (decision {decision.id} says changed, but the knowledge was not)"
+                    if decision
+                    else ""
+                )
             )
         elif pair.over_call and decision is None:
             result.unreviewed_over.append(pair)
             result.failures.append(
                 f"over-call {pair.a} + {pair.b}: ours {OUR_NAMES[pair.ours]}, ANSM step {pair.theirs}, no decision"
             )
-        elif decision is not None and decision.decision == "changed" and OUR_NAMES[pair.ours] != decision.to:
+        elif (
+            decision is not None
+            and decision.decision == "changed"
+            and OUR_NAMES[pair.ours] != decision.to
+        ):
             result.failures.append(
                 f"{pair.a} + {pair.b}: decision {decision.id} says changed to {decision.to}, "
                 f"the knowledge says {OUR_NAMES[pair.ours]}"

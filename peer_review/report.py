@@ -35,13 +35,27 @@ def _confusion(fig: Figures) -> list[str]:
     lines = [head, "| --- |" + " ---: |" * 6]
     for i in range(4, -1, -1):
         row = [fig.confusion.get((i, j), 0) for j in range(4, -1, -1)]
-        lines.append(f"| **{OUR_NAMES[i]}** | " + " | ".join(str(c) for c in row) + f" | {sum(row)} |")
+        lines.append(
+            f"| **{OUR_NAMES[i]}** | " + " | ".join(str(c) for c in row) + f" | {sum(row)} |"
+        )
     cols = [sum(fig.confusion.get((i, j), 0) for i in range(5)) for j in range(4, -1, -1)]
     lines.append("| total | " + " | ".join(str(c) for c in cols) + f" | {fig.pairs} |")
     return lines
 
 
-def render(*, snap, mapped, names, pairs, every, nervous, outcome, decisions, nervous_classes, not_nervous_classes) -> str:
+def render(
+    *,
+    snap,
+    mapped,
+    names,
+    pairs,
+    every,
+    nervous,
+    outcome,
+    decisions,
+    nervous_classes,
+    not_nervous_classes,
+) -> str:
     ing = snap.ingredients
     unmapped = [slug for slug in ing if not names.get(slug)]
     out = [
@@ -59,12 +73,12 @@ def render(*, snap, mapped, names, pairs, every, nervous, outcome, decisions, ne
         f"- **Mapping.** {len(mapped)} of our {len(ing)} ingredients are in the thesaurus, by French",
         "  generic name (`peer_review/french_names.yaml`). Every pair of mapped ingredients is",
         "  compared, listed or not (two of ours that are one substance there are not paired).",
-        "- **Classes.** A thesaurus entry may name a class (\"morphiniques\", \"IMAO irréversibles\",",
-        "  \"médicaments sédatifs\"); it stands for every substance its index lists in that class.",
+        '- **Classes.** A thesaurus entry may name a class ("morphiniques", "IMAO irréversibles",',
+        '  "médicaments sédatifs"); it stands for every substance its index lists in that class.',
         "  The most severe entry covering a pair counts.",
         "- **Context.** Where an entry gives several levels, each with its condition, a pair gets",
         "  the level whose condition names one of its two substances; else the level whose",
-        "  condition names no substance (\"avec les autres...\"); else the mildest (every level",
+        '  condition names no substance ("avec les autres..."); else the mildest (every level',
         "  is about other substances, as sodium oxybate among sedatives). Where a route, dose or",
         "  patient decides (intravenous erythromycin, older adults), the worse level counts and",
         "  the pair is marked *context* below with ANSM's conditions, for a decision to settle.",
@@ -151,14 +165,24 @@ def render(*, snap, mapped, names, pairs, every, nervous, outcome, decisions, ne
         rows = sorted(groups[key], key=lambda p: (name(p.a), name(p.b)))
         if key:
             d = by_id[key]
-            out += [f"### `{key}`: {d.decision}{' to ' + d.to if d.to else ''} ({len(rows)} pairs)", "", d.reason, ""]
+            out += [
+                f"### `{key}`: {d.decision}{' to ' + d.to if d.to else ''} ({len(rows)} pairs)",
+                "",
+                d.reason,
+                "",
+            ]
         else:
             out += [f"### No decision ({len(rows)} pairs)", ""]
         out += ["| pair | ANSM | ours | NS | decision |", "| --- | --- | --- | --- | --- |"]
         out += [pair_row(p) for p in rows]
         out.append("")
 
-    out += ["## Decisions", "", "From `peer_review/decisions.yaml`; sources are ids in `medicines/data/references.yaml`.", ""]
+    out += [
+        "## Decisions",
+        "",
+        "From `peer_review/decisions.yaml`; sources are ids in `medicines/data/references.yaml`.",
+        "",
+    ]
     for d in decisions:
         sides = "; ".join(f"{x} × {y}" for x, y in d.between)
         rules = ("our rule " + ", ".join(f"`{r}`" for r in d.rules)) if d.rules else ""

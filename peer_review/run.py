@@ -86,7 +86,9 @@ def our_side(root: Path | None = None):
 
     snap = knowledge.snapshot(root / "medicines" / "data") if root else knowledge.snapshot()
     if not snap.ingredients:  # a moved or missing data directory must not read as "no findings"
-        raise SystemExit(f"peer-review: no ingredients in {root or 'the working tree'}: where is the knowledge?")
+        raise SystemExit(
+            f"peer-review: no ingredients in {root or 'the working tree'}: where is the knowledge?"
+        )
     return snap, engine.pair_table(snap)
 
 
@@ -142,13 +144,19 @@ def _describe(ref: str | None) -> str | None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m peer_review", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m peer_review", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "peer-review")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PEER_REVIEW.md")
-    parser.add_argument("--ref", help="compare medicines/ (engine and data) as committed at this git revision")
+    parser.add_argument(
+        "--ref", help="compare medicines/ (engine and data) as committed at this git revision"
+    )
     parser.add_argument("--no-write", action="store_true", help="print the figures only")
     parser.add_argument(
-        "--check", action="store_true", help="do not write; fail if the committed report is not what this run gives"
+        "--check",
+        action="store_true",
+        help="do not write; fail if the committed report is not what this run gives",
     )
     args = parser.parse_args(argv)
 
@@ -162,7 +170,9 @@ def main(argv=None) -> int:
     names = load_names(HERE / "french_names.yaml")
     for slug in snap.ingredients:
         if slug not in names:
-            problems.append(f"{slug}: not in peer_review/french_names.yaml (map it, or null if ANSM lacks it)")
+            problems.append(
+                f"{slug}: not in peer_review/french_names.yaml (map it, or null if ANSM lacks it)"
+            )
     for slug, name in names.items():
         if slug not in snap.ingredients:
             problems.append(f"french_names.yaml: {slug} is not an ingredient")
@@ -172,7 +182,10 @@ def main(argv=None) -> int:
     raw = yaml.safe_load((HERE / "decisions.yaml").read_text(encoding="utf-8")) or {}
     try:
         decisions = compare.parse_decisions(
-            raw.get("decisions") or [], snap.references, problems, known_rules=(r.id for r in snap.rules)
+            raw.get("decisions") or [],
+            snap.references,
+            problems,
+            known_rules=(r.id for r in snap.rules),
         )
     except compare.DecisionError as error:
         print(f"peer-review: {error}", file=sys.stderr)
@@ -186,7 +199,9 @@ def main(argv=None) -> int:
     every = compare.figures(pairs)
     nervous = compare.figures([p for p in pairs if p.nervous])
     summary = report.summary_lines(len(mapped), every, nervous, outcome)
-    summary.insert(0, f"Knowledge: {_describe(args.ref) or 'working tree'}, data version {snap.version}")
+    summary.insert(
+        0, f"Knowledge: {_describe(args.ref) or 'working tree'}, data version {snap.version}"
+    )
     print("\n".join(summary))
     if not args.no_write or args.check:
         text = report.render(
@@ -197,7 +212,9 @@ def main(argv=None) -> int:
         shown = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
         if args.check:
             if not args.out.exists() or args.out.read_text(encoding="utf-8") != text:
-                problems.append(f"{shown} is stale: run `make peer-review` and commit it with the knowledge")
+                problems.append(
+                    f"{shown} is stale: run `make peer-review` and commit it with the knowledge"
+                )
         elif not args.no_write:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(text, encoding="utf-8")

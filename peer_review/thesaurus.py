@@ -59,12 +59,16 @@ LEVEL_NAMES = {
 
 # A condition about the route, dose or patient: "seules les formes administrées par voie
 # intraveineuse", "chez le sujet âgé", "à fortes doses", "insuffisance rénale".
-CONDITION = re.compile(r"\b(iv|intraveineuse|per os|voie|sujets? ages?|patients? ages?|doses?|posologies?|insuffisan\w*)\b")
+CONDITION = re.compile(
+    r"\b(iv|intraveineuse|per os|voie|sujets? ages?|patients? ages?|doses?|posologies?|insuffisan\w*)\b"
+)
 
 
 def normalise(text: str) -> str:
     """Lowercase, no accents, straight apostrophes, single spaces: how names are matched."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE"))
+    text = unicodedata.normalize(
+        "NFKD", text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE")
+    )
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.lower().split())
 
@@ -112,7 +116,11 @@ class Entry:
             if candidates:
                 step = max(steps[i] for i in candidates)
                 # several levels left, or the level is for a route, dose or patient we cannot see
-                qualified = any(CONDITION.search(normalise(self.levels[i][1])) for i in candidates if steps[i] == step)
+                qualified = any(
+                    CONDITION.search(normalise(self.levels[i][1]))
+                    for i in candidates
+                    if steps[i] == step
+                )
                 return step, len({steps[i] for i in candidates}) > 1 or qualified
         return min(steps), False
 
@@ -131,7 +139,8 @@ def parse_entries(raw: Iterable[Mapping]) -> list[Entry]:
     entries = []
     for item in raw:
         levels = tuple(
-            (level_step(level["level"]), " ".join(level["info"].split())) for level in item["severity_levels"]
+            (level_step(level["level"]), " ".join(level["info"].split()))
+            for level in item["severity_levels"]
         )
         if not levels:
             continue
@@ -164,16 +173,21 @@ class Thesaurus:
         self.substances = frozenset(self.classes_of) | frozenset(named - all_classes)
         # Which substances each condition of a context-dependent entry names.
         words = sorted(self.substances, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
+        pattern = re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])"
+        )
         self.entries = [
-            replace(e, named=tuple(names_in(info, pattern) for _, info in e.levels)) if e.context_dependent else e
+            replace(e, named=tuple(names_in(info, pattern) for _, info in e.levels))
+            if e.context_dependent
+            else e
             for e in self.entries
         ]
 
     @classmethod
     def from_json(cls, thesaurus: Iterable[Mapping], index: Iterable[Mapping]) -> Thesaurus:
         classes_of = {
-            normalise(item["substance"]): frozenset(normalise(c) for c in item["drug_classes"]) for item in index
+            normalise(item["substance"]): frozenset(normalise(c) for c in item["drug_classes"])
+            for item in index
         }
         return cls(parse_entries(thesaurus), classes_of)
 

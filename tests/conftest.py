@@ -30,9 +30,12 @@ def make_guide(db):
     def build(**overrides):
         counter["n"] += 1
         n = counter["n"]
-        category = overrides.pop("category", None) or Category.objects.get_or_create(
-            slug="drug-interactions", defaults={"name": "Drug interactions"}
-        )[0]
+        category = (
+            overrides.pop("category", None)
+            or Category.objects.get_or_create(
+                slug="drug-interactions", defaults={"name": "Drug interactions"}
+            )[0]
+        )
         tag_slugs = overrides.pop("tags", ["opioids"])
         fields = {
             "title": f"Test guide {n}",
@@ -48,7 +51,10 @@ def make_guide(db):
         fields.update(overrides)
         article = Article.objects.create(**fields)
         article.tags.set(
-            [Tag.objects.get_or_create(slug=slug, defaults={"name": slug.title()})[0] for slug in tag_slugs]
+            [
+                Tag.objects.get_or_create(slug=slug, defaults={"name": slug.title()})[0]
+                for slug in tag_slugs
+            ]
         )
         return article
 

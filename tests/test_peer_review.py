@@ -10,13 +10,28 @@ from peer_review.compare import Pair, cohen_kappa, figures, parse_decisions, rev
 from peer_review.thesaurus import Thesaurus, level_step, normalise
 
 INDEX = [
-    {"substance": "morphine", "drug_classes": ["morphiniques", "médicaments sédatifs", "autres médicaments sedatifs"]},
-    {"substance": "oxycodone", "drug_classes": ["morphiniques", "médicaments sédatifs", "autres médicaments sedatifs"]},
+    {
+        "substance": "morphine",
+        "drug_classes": ["morphiniques", "médicaments sédatifs", "autres médicaments sedatifs"],
+    },
+    {
+        "substance": "oxycodone",
+        "drug_classes": ["morphiniques", "médicaments sédatifs", "autres médicaments sedatifs"],
+    },
     {"substance": "naltrexone", "drug_classes": ["morphiniques antagonistes partiels"]},
-    {"substance": "alprazolam", "drug_classes": ["benzodiazépines", "médicaments sédatifs", "autres médicaments sedatifs"]},
-    {"substance": "oxybate de sodium", "drug_classes": ["médicaments sédatifs", "autres médicaments sedatifs"]},
+    {
+        "substance": "alprazolam",
+        "drug_classes": ["benzodiazépines", "médicaments sédatifs", "autres médicaments sedatifs"],
+    },
+    {
+        "substance": "oxybate de sodium",
+        "drug_classes": ["médicaments sédatifs", "autres médicaments sedatifs"],
+    },
     {"substance": "érythromycine", "drug_classes": ["torsadogènes"]},
-    {"substance": "hydroxyzine", "drug_classes": ["torsadogènes", "médicaments sédatifs", "autres médicaments sedatifs"]},
+    {
+        "substance": "hydroxyzine",
+        "drug_classes": ["torsadogènes", "médicaments sédatifs", "autres médicaments sedatifs"],
+    },
     {"substance": "cocaïne", "drug_classes": ["torsadogènes"]},
     {"substance": "paracétamol", "drug_classes": []},
 ]
@@ -45,10 +60,15 @@ ENTRIES = [
     entry(
         "TORSADOGÈNES",
         "TORSADOGÈNES",
-        ("CONTRE-INDICATION", "Pour l'érythromycine, seule la voie intraveineuse. L'hydroxyzine est contre-indiquée."),
+        (
+            "CONTRE-INDICATION",
+            "Pour l'érythromycine, seule la voie intraveineuse. L'hydroxyzine est contre-indiquée.",
+        ),
         ("Association DECONSEILLEE", "avec les autres torsadogènes"),
     ),
-    entry("ALCOOL (BOISSON OU EXCIPIENT)", "MÉDICAMENTS SÉDATIFS", ("Association DECONSEILLEE", "")),
+    entry(
+        "ALCOOL (BOISSON OU EXCIPIENT)", "MÉDICAMENTS SÉDATIFS", ("Association DECONSEILLEE", "")
+    ),
     entry("ALPRAZOLAM", "ÉRYTHROMYCINE", ("Il convient de prendre en compte", "")),
 ]
 
@@ -161,7 +181,11 @@ def test_exact_within_one_and_kappa_on_the_five_step_scale():
 
 # ------------------------------------------------------------------ the failure rule
 
-CLASSES = {"nalmefene": {"opioid-antagonist"}, "morphine": {"opioid"}, "alprazolam": {"benzodiazepine"}}
+CLASSES = {
+    "nalmefene": {"opioid-antagonist"},
+    "morphine": {"opioid"},
+    "alprazolam": {"benzodiazepine"},
+}
 
 
 def decisions(*items):
@@ -213,11 +237,43 @@ def test_agreement_and_small_gaps_never_fail():
 @pytest.mark.parametrize(
     "item",
     [
-        {"id": "d", "kind": "over-call", "rules": ["r"], "decision": "kept", "sources": ["label-x"]},  # no reason
-        {"id": "d", "kind": "over-call", "rules": ["r"], "decision": "kept", "reason": "r"},  # no source
-        {"id": "d", "kind": "over-call", "decision": "kept", "reason": "r", "sources": ["label-x"]},  # matches nothing
-        {"id": "d", "kind": "over-call", "rules": ["r"], "decision": "kept", "reason": "r", "sources": ["made-up"]},
-        {"id": "d", "kind": "over-call", "rules": ["r"], "decision": "changed", "reason": "r", "sources": ["label-x"]},
+        {
+            "id": "d",
+            "kind": "over-call",
+            "rules": ["r"],
+            "decision": "kept",
+            "sources": ["label-x"],
+        },  # no reason
+        {
+            "id": "d",
+            "kind": "over-call",
+            "rules": ["r"],
+            "decision": "kept",
+            "reason": "r",
+        },  # no source
+        {
+            "id": "d",
+            "kind": "over-call",
+            "decision": "kept",
+            "reason": "r",
+            "sources": ["label-x"],
+        },  # matches nothing
+        {
+            "id": "d",
+            "kind": "over-call",
+            "rules": ["r"],
+            "decision": "kept",
+            "reason": "r",
+            "sources": ["made-up"],
+        },
+        {
+            "id": "d",
+            "kind": "over-call",
+            "rules": ["r"],
+            "decision": "changed",
+            "reason": "r",
+            "sources": ["label-x"],
+        },
     ],
 )
 def test_a_decision_without_reason_source_or_target_is_rejected(item):
@@ -227,7 +283,14 @@ def test_a_decision_without_reason_source_or_target_is_rejected(item):
 
 def test_an_unknown_reference_is_reported_when_the_run_collects_problems():
     problems = []
-    item = {"id": "d", "kind": "over-call", "rules": ["r"], "decision": "kept", "reason": "r", "sources": ["made-up"]}
+    item = {
+        "id": "d",
+        "kind": "over-call",
+        "rules": ["r"],
+        "decision": "kept",
+        "reason": "r",
+        "sources": ["made-up"],
+    }
     assert len(parse_decisions([item], {"label-x"}, problems)) == 1
     assert "made-up" in problems[0]
 
@@ -235,7 +298,14 @@ def test_an_unknown_reference_is_reported_when_the_run_collects_problems():
 def test_an_other_entry_never_excuses_an_under_call():
     pair = Pair("morphine", "nalmefene", ours=0, theirs=4)
     other = decisions(
-        {"id": "d", "kind": "other", "between": [["*", "*"]], "decision": "kept", "reason": "r", "sources": ["label-x"]}
+        {
+            "id": "d",
+            "kind": "other",
+            "between": [["*", "*"]],
+            "decision": "kept",
+            "reason": "r",
+            "sources": ["label-x"],
+        }
     )
     assert review([pair], other, CLASSES).unreviewed_under == [pair]
 
@@ -250,7 +320,14 @@ def test_an_entry_limited_to_ansm_levels_leaves_the_others_uncovered():
 
 
 def test_a_decision_naming_a_rule_that_no_longer_exists_is_reported():
-    item = {"id": "d", "kind": "over-call", "rules": ["gone"], "decision": "kept", "reason": "r", "sources": ["label-x"]}
+    item = {
+        "id": "d",
+        "kind": "over-call",
+        "rules": ["gone"],
+        "decision": "kept",
+        "reason": "r",
+        "sources": ["label-x"],
+    }
     with pytest.raises(compare.DecisionError):
         parse_decisions([item], {"label-x"}, known_rules={"kept-rule"})
     problems = []

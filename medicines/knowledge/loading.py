@@ -54,8 +54,18 @@ def _read_yaml(path: Path, root: Path):
 
 
 def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
-    files = sorted((data_dir / "ingredients").glob("*.yaml")) if (data_dir / "ingredients").is_dir() else []
-    for name in ("products.yaml", "not_covered.yaml", "classes.yaml", "rules.yaml", "references.yaml"):
+    files = (
+        sorted((data_dir / "ingredients").glob("*.yaml"))
+        if (data_dir / "ingredients").is_dir()
+        else []
+    )
+    for name in (
+        "products.yaml",
+        "not_covered.yaml",
+        "classes.yaml",
+        "rules.yaml",
+        "references.yaml",
+    ):
         if (data_dir / name).exists():
             files.append(data_dir / name)
     return files
@@ -94,10 +104,14 @@ def load(data_dir: Path = DATA_DIR) -> Snapshot:
         for index, raw in enumerate(_entries(checker, data, "ingredients")):
             ingredient = _validate_ingredient(checker, raw, index)
             if ingredient.slug in ingredients:
-                checker.fail(f"'{ingredient.slug}'", "slug", f"already defined in {where[ingredient.slug]}")
+                checker.fail(
+                    f"'{ingredient.slug}'", "slug", f"already defined in {where[ingredient.slug]}"
+                )
             for ref in ingredient.references:
                 if ref not in references:
-                    checker.fail(f"'{ingredient.slug}'", "references", f"unknown reference id {ref!r}")
+                    checker.fail(
+                        f"'{ingredient.slug}'", "references", f"unknown reference id {ref!r}"
+                    )
             ingredients[ingredient.slug] = ingredient
             where[ingredient.slug] = file
 
@@ -146,7 +160,9 @@ def _check_reference_topics(file: str, references, ingredients) -> None:
     for ref in references.values():
         for topic in sorted(ref.about - known):
             raise KnowledgeError(
-                file, f"'{ref.id}'", "about",
+                file,
+                f"'{ref.id}'",
+                "about",
                 f"unknown topic {topic!r}: use an ingredient slug, a class or a mechanism",
             )
 
@@ -159,7 +175,10 @@ def _check_names_unique(ingredients, products, not_covered):
         key = normalise_name(name)
         if key in owner and owner[key][0] != what:
             raise KnowledgeError(
-                file, f"'{name}'", "name", f"the name is also used by {owner[key][0]} ({owner[key][1]})"
+                file,
+                f"'{name}'",
+                "name",
+                f"the name is also used by {owner[key][0]} ({owner[key][1]})",
             )
         owner[key] = (what, file)
 
@@ -179,7 +198,9 @@ def _check_names_unique(ingredients, products, not_covered):
             # A brand may share its name with a product listing the same ingredient.
             if key in owner and owner[key][0] != what:
                 raise KnowledgeError(
-                    "products.yaml", f"'{name}'", "name",
+                    "products.yaml",
+                    f"'{name}'",
+                    "name",
                     f"the name is also used by {owner[key][0]} ({owner[key][1]})",
                 )
             owner[key] = (what, "products.yaml")
@@ -188,7 +209,9 @@ def _check_names_unique(ingredients, products, not_covered):
             key = normalise_name(name)
             if key in owner:
                 raise KnowledgeError(
-                    "not_covered.yaml", f"'{name}'", "name",
+                    "not_covered.yaml",
+                    f"'{name}'",
+                    "name",
                     f"we do check this name: it is {owner[key][0]} ({owner[key][1]})",
                 )
 
@@ -259,7 +282,11 @@ def snapshot(data_dir: Path | None = None) -> Snapshot:
     with _lock:
         if _current is not None and fingerprint == _fingerprint:
             return _current
-        if _current is not None and data_version(data_dir) == _current.version and fingerprint[0] == _fingerprint[0]:
+        if (
+            _current is not None
+            and data_version(data_dir) == _current.version
+            and fingerprint[0] == _fingerprint[0]
+        ):
             _fingerprint = fingerprint
             return _current
         try:
@@ -267,7 +294,9 @@ def snapshot(data_dir: Path | None = None) -> Snapshot:
         except KnowledgeError:
             if _current is None or fingerprint[0] != _fingerprint[0]:
                 raise
-            logger.exception("Knowledge base files are invalid; keeping version %s", _current.version)
+            logger.exception(
+                "Knowledge base files are invalid; keeping version %s", _current.version
+            )
             _fingerprint = fingerprint
             return _current
         _current, _fingerprint = fresh, fingerprint

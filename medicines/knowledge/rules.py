@@ -151,7 +151,9 @@ def _validate_rules(c: _Checker, data, references):
             side_a = _validate_selector(c, match["a"], entry, "match.a")
             side_b = _validate_selector(c, match["b"], entry, "match.b")
             placeholders = PLACEHOLDERS - {"class"}
-        severity, mechanisms, refs, texts = _validate_common(c, raw, entry, references, placeholders)
+        severity, mechanisms, refs, texts = _validate_common(
+            c, raw, entry, references, placeholders
+        )
         if severity not in SEVERITIES:
             c.fail(entry, "severity", f"must be one of {', '.join(SEVERITIES)}")
         replaces = tuple(raw.get("replaces") or ())
@@ -163,8 +165,20 @@ def _validate_rules(c: _Checker, data, references):
         if not isinstance(cite_labels, bool):
             c.fail(entry, "cite_labels", "must be true or false")
         rules.append(
-            Rule(rid, side_a, side_b, severity, mechanisms, texts, refs, replaces, same_class,
-                 index, class_words, cite_labels)  # fmt: skip
+            Rule(
+                rid,
+                side_a,
+                side_b,
+                severity,
+                mechanisms,
+                texts,
+                refs,
+                replaces,
+                same_class,
+                index,
+                class_words,
+                cite_labels,
+            )  # fmt: skip
         )
 
     for index, raw in enumerate(data.get("duplicates") or []):
@@ -200,8 +214,18 @@ def _validate_rules(c: _Checker, data, references):
             c.fail(entry, "severity", f"must be one of {', '.join(SEVERITIES)}")
         group = raw.get("group") or rid
         cumulative.append(
-            CumulativeRule(rid, group, members, min_count, tuple(requires), severity, mechanisms,
-                           texts, refs, index)  # fmt: skip
+            CumulativeRule(
+                rid,
+                group,
+                members,
+                min_count,
+                tuple(requires),
+                severity,
+                mechanisms,
+                texts,
+                refs,
+                index,
+            )  # fmt: skip
         )
 
     for rule in rules:
@@ -249,6 +273,8 @@ def _validate_advice(c: _Checker, data, references, seen: set[str]) -> tuple[Adv
             if ref not in references:
                 c.fail(entry, "references", f"unknown reference id {ref!r} (see references.yaml)")
         advice.append(
-            Advice(rid, match, title, text, link, c.text(raw, "link_text", entry), tuple(refs), index)
+            Advice(
+                rid, match, title, text, link, c.text(raw, "link_text", entry), tuple(refs), index
+            )
         )
     return tuple(advice)

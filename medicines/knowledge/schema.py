@@ -105,7 +105,12 @@ def _entries(checker: _Checker, data, list_key: str | None = None) -> list:
 
 
 def _validate_ingredient(c: _Checker, raw, index: int) -> Ingredient:
-    entry = _entry_name(raw if isinstance(raw, dict) else {}, "slug", index, lambda s: isinstance(s, str) and SLUG_RE.match(s))
+    entry = _entry_name(
+        raw if isinstance(raw, dict) else {},
+        "slug",
+        index,
+        lambda s: isinstance(s, str) and SLUG_RE.match(s),
+    )
     fields = _parse(c, IngredientEntry, raw, entry, "slug")
     properties = {p: fields.__dict__[p] for p in PROPERTIES if fields.__dict__[p]}
     return Ingredient(
@@ -222,7 +227,9 @@ class ReferenceEntry(_Entry):
     @field_validator("year", mode="before")
     @classmethod
     def _year(cls, value):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1900 < value < 2100):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1900 < value < 2100
+        ):
             raise ValueError(f"must be a year, got {value!r}")
         return value
 
@@ -364,7 +371,9 @@ class _IngredientFields(_Entry):
         for rule in rules or []:
             fields = rule if isinstance(rule, dict) else {}
             low, high, target = fields.get("min_mg"), fields.get("max_mg"), fields.get("ingredient")
-            numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+            numbers = all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)
+            )
             if (
                 set(fields) != {"min_mg", "max_mg", "ingredient"} or not numbers or not 0 < low <= high
                 or not isinstance(target, str) or not SLUG_RE.match(target)
@@ -399,7 +408,12 @@ IngredientEntry = create_model(
 def _validate_references(c: _Checker, data) -> dict[str, Reference]:
     references = {}
     for index, raw in enumerate(_entries(c, data, "references")):
-        entry = _entry_name(raw if isinstance(raw, dict) else {}, "id", index, lambda r: isinstance(r, str) and SLUG_RE.match(r))
+        entry = _entry_name(
+            raw if isinstance(raw, dict) else {},
+            "id",
+            index,
+            lambda r: isinstance(r, str) and SLUG_RE.match(r),
+        )
         ref = _parse(c, ReferenceEntry, raw, entry, "id")
         if ref.id in references:
             c.fail(entry, "id", "is used twice")
@@ -445,7 +459,9 @@ def _validate_not_covered(c: _Checker, data) -> tuple[NotCovered, ...]:
 def _validate_classes(c: _Checker, data) -> dict[str, DrugClass]:
     classes = {}
     for index, raw in enumerate(_entries(c, data, "classes")):
-        entry = _entry_name(raw if isinstance(raw, dict) else {}, "slug", index, lambda s: s in CLASSES)
+        entry = _entry_name(
+            raw if isinstance(raw, dict) else {}, "slug", index, lambda s: s in CLASSES
+        )
         item = _parse(c, ClassEntry, raw, entry, "slug")
         classes[item.slug] = DrugClass(item.slug, item.name, item.description)
     return classes

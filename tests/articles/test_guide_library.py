@@ -24,12 +24,21 @@ RUN = 8
 
 # The topics patients bring (issue 5 and the foundation issue): one guide each.
 REQUIRED_GUIDES = {
-    "ssris-and-opioids", "serotonin-syndrome", "which-opioids-carry-serotonin-risk",
-    "tramadol-and-antidepressants", "zolpidem-ambien-and-antidepressants", "opioids-and-depression",
-    "coming-off-opioids", "heroin-fentanyl-and-antidepressants", "low-dose-naltrexone-and-antidepressants",
-    "naltrexone-and-opioid-pain-medicines", "methadone-buprenorphine-and-antidepressants",
-    "opioids-with-sedatives-and-alcohol", "maois-strictest-interactions",
-    "pain-relief-when-you-take-an-antidepressant", "cough-and-cold-medicines-with-antidepressants",
+    "ssris-and-opioids",
+    "serotonin-syndrome",
+    "which-opioids-carry-serotonin-risk",
+    "tramadol-and-antidepressants",
+    "zolpidem-ambien-and-antidepressants",
+    "opioids-and-depression",
+    "coming-off-opioids",
+    "heroin-fentanyl-and-antidepressants",
+    "low-dose-naltrexone-and-antidepressants",
+    "naltrexone-and-opioid-pain-medicines",
+    "methadone-buprenorphine-and-antidepressants",
+    "opioids-with-sedatives-and-alcohol",
+    "maois-strictest-interactions",
+    "pain-relief-when-you-take-an-antidepressant",
+    "cough-and-cold-medicines-with-antidepressants",
     "keeping-your-medicine-list",
 }
 
@@ -48,7 +57,7 @@ def headings(guide):
 
 
 def test_every_required_topic_has_a_published_guide():
-    assert REQUIRED_GUIDES <= {guide.slug for guide in PUBLISHED}
+    assert {guide.slug for guide in PUBLISHED} >= REQUIRED_GUIDES
 
 
 @pytest.mark.parametrize("guide", GUIDES, ids=IDS)
@@ -66,7 +75,9 @@ def test_at_least_three_real_looking_references(guide):
     assert len(guide.references) >= 3
     for ref in guide.references:
         assert ref["url"].startswith("https://")
-        assert not re.search(r"facebook|twitter|x\.com|reddit|instagram|tiktok", ref["url"]), ref["url"]
+        assert not re.search(r"facebook|twitter|x\.com|reddit|instagram|tiktok", ref["url"]), ref[
+            "url"
+        ]
     assert len({ref["url"] for ref in guide.references}) == len(guide.references)
 
 
@@ -77,7 +88,9 @@ def test_required_sections(guide):
         assert section in found, f"missing ## {section}"
     if guide.emergency:
         assert EMERGENCY_SECTION in found
-    assert not any(h.lower() in {"sources", "references"} for h in found)  # rendered from front matter
+    assert not any(
+        h.lower() in {"sources", "references"} for h in found
+    )  # rendered from front matter
     what_to_do = guide.body.split("## What to do", 1)[1].split("\n## ", 1)[0]
     assert re.search(r"^1\. ", what_to_do, re.M), "What to do must be numbered steps"
     warning = guide.body.split("## Warning signs", 1)[1].split("\n## ", 1)[0]
@@ -111,17 +124,27 @@ def test_no_shared_run_of_eight_words_with_the_seed_pages(guide):
 
 @pytest.mark.parametrize("guide", GUIDES, ids=IDS)
 def test_no_commerce_or_social_links(guide):
-    assert not re.search(r"buy \w+ online|order (it |them )?online|coupon|discount code|online pharmacy", guide.body, re.I)
-    links = re.findall(r"\]\((https?://[^)]+)\)", guide.body) + [ref["url"] for ref in guide.references]
+    assert not re.search(
+        r"buy \w+ online|order (it |them )?online|coupon|discount code|online pharmacy",
+        guide.body,
+        re.I,
+    )
+    links = re.findall(r"\]\((https?://[^)]+)\)", guide.body) + [
+        ref["url"] for ref in guide.references
+    ]
     for url in links:
-        assert not re.search(r"facebook|twitter|reddit|instagram|tiktok|amazon\.|shop|store|affiliate", url), url
+        assert not re.search(
+            r"facebook|twitter|reddit|instagram|tiktok|amazon\.|shop|store|affiliate", url
+        ), url
 
 
 def test_every_category_and_tag_has_at_least_two_guides():
     category_counts = Counter(guide.category for guide in PUBLISHED)
     tag_counts = Counter(tag for guide in PUBLISHED for tag in guide.tags)
     assert all(category_counts[c["slug"]] >= 2 for c in CATEGORIES), category_counts
-    assert all(tag_counts[t["slug"]] >= 2 for t in TAGS), {t["slug"]: tag_counts[t["slug"]] for t in TAGS}
+    assert all(tag_counts[t["slug"]] >= 2 for t in TAGS), {
+        t["slug"]: tag_counts[t["slug"]] for t in TAGS
+    }
 
 
 def test_internal_links_resolve(client, library):
@@ -148,13 +171,23 @@ def test_every_guide_drug_slug_is_a_known_ingredient(library):
 
 def test_guides_cover_every_mechanism_the_checker_reports():
     covered = {m for guide in PUBLISHED for m in guide.mechanisms}
-    core = {"serotonin-toxicity", "cns-depression", "seizure-threshold", "qt-prolongation",
-            "cyp2d6-inhibition", "opioid-blockade", "bleeding", "hypertensive-crisis"}
+    core = {
+        "serotonin-toxicity",
+        "cns-depression",
+        "seizure-threshold",
+        "qt-prolongation",
+        "cyp2d6-inhibition",
+        "opioid-blockade",
+        "bleeding",
+        "hypertensive-crisis",
+    }
     assert core <= covered, core - covered
 
 
 # What a reader in trouble must be told to do (../shared/CLINICAL.md, "Emergency help").
-EMERGENCY_ACTION = re.compile(r"\b911\b|Poison Help|1-800-222-1222|\b988\b|urgent (medical )?care", re.I)
+EMERGENCY_ACTION = re.compile(
+    r"\b911\b|Poison Help|1-800-222-1222|\b988\b|urgent (medical )?care", re.I
+)
 
 
 def emergency_bullets(guide):
@@ -173,11 +206,15 @@ def emergency_bullets(guide):
     return [(lead, text) for lead, text in bullets]
 
 
-@pytest.mark.parametrize("guide", [g for g in GUIDES if g.emergency], ids=[g.slug for g in GUIDES if g.emergency])
+@pytest.mark.parametrize(
+    "guide", [g for g in GUIDES if g.emergency], ids=[g.slug for g in GUIDES if g.emergency]
+)
 def test_every_emergency_bullet_says_what_to_do(guide):
     bullets = emergency_bullets(guide)
     assert bullets, "the emergency section must list when to get help"
     for lead_in, text in bullets:
         # A list introduced by "Call 911 … if:" carries the action for every bullet under it.
         introduced = lead_in.endswith(":") and EMERGENCY_ACTION.search(lead_in)
-        assert introduced or EMERGENCY_ACTION.search(text), f"no action (911, Poison Help, 988, urgent care): {text!r}"
+        assert introduced or EMERGENCY_ACTION.search(text), (
+            f"no action (911, Poison Help, 988, urgent care): {text!r}"
+        )

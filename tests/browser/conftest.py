@@ -62,7 +62,11 @@ class ConsoleWatch:
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on(
             "request",
-            lambda req: None if req.url.startswith((origin, "data:", "about:")) else self.foreign.append(req.url),
+            lambda req: (
+                None
+                if req.url.startswith((origin, "data:", "about:"))
+                else self.foreign.append(req.url)
+            ),
         )
 
     def assert_clean(self):

@@ -85,7 +85,9 @@ def _first_guide():
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
-def test_every_link_and_button_is_a_big_enough_target(browser, live_server, site_content, viewport, screenshot):
+def test_every_link_and_button_is_a_big_enough_target(
+    browser, live_server, site_content, viewport, screenshot
+):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     small = {}
@@ -110,7 +112,9 @@ def test_phone_numbers_in_a_guide_can_be_tapped(page, live_server, site_content)
     expect(page.locator('.emergency a[href="tel:911"]').first).to_be_visible()
 
 
-def test_search_corrects_a_misspelling_and_shows_that_search(page, live_server, site_content, screenshot):
+def test_search_corrects_a_misspelling_and_shows_that_search(
+    page, live_server, site_content, screenshot
+):
     page.goto(live_server.url + "/search/?q=oxycodne")
     expect(page.locator("input[type=search]")).to_have_count(1)
     expect(page.locator(".did-you-mean")).to_contain_text("Did you mean oxycodone?")
@@ -124,7 +128,9 @@ def test_search_corrects_a_misspelling_and_shows_that_search(page, live_server, 
 
     page.get_by_label("What are you looking for?").fill("serotonin syndrome symptoms")
     page.get_by_label("What are you looking for?").press("Enter")
-    expect(page.locator(".search-results h3 a").first).to_have_text(re.compile(r"^Serotonin syndrome"))
+    expect(page.locator(".search-results h3 a").first).to_have_text(
+        re.compile(r"^Serotonin syndrome")
+    )
 
     page.get_by_label("What are you looking for?").fill("tramadol")
     page.get_by_label("What are you looking for?").press("Enter")

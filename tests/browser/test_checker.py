@@ -64,7 +64,9 @@ def run_keyboard_flow(page, live_server, screenshot, name):
     expect(page).to_have_url(re.compile(r"/check/\?drugs=Zoloft,Ultram,Tylenol$"))
 
     headline = page.locator(".headline")
-    expect(headline).to_contain_text("Serious — talk to your prescriber before taking these together")
+    expect(headline).to_contain_text(
+        "Serious — talk to your prescriber before taking these together"
+    )
     expect(page.locator(".finding", has_text="Serotonin syndrome")).to_be_visible()
     expect(page.locator("[data-result-status]")).to_contain_text("Highest risk found")
     expect(page.locator(".risk-guides a").first).to_be_visible()
@@ -76,7 +78,9 @@ def run_keyboard_flow(page, live_server, screenshot, name):
     expect(page).to_have_url(re.compile(r"/check/\?drugs=Zoloft,Tylenol$"))
     expect(page.locator(".chip")).to_have_count(2)
     expect(page.locator(RESULTS)).not_to_contain_text("tramadol")
-    expect(page.locator("[data-result-status]")).to_contain_text("No interaction between these medicines")
+    expect(page.locator("[data-result-status]")).to_contain_text(
+        "No interaction between these medicines"
+    )
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Remove Tylenol"
 
     # Back to the three-medicine result: the pushed URL reproduces it.
@@ -103,8 +107,12 @@ def test_flow_without_javascript(nojs_page, live_server, site_content, screensho
     field = page.get_by_label("Medicines you take now, separated by commas")
     field.fill("zolof, Ultram, Xanax")
     field.press("Enter")
-    expect(page).to_have_url(re.compile(r"/check/\?drugs=zolof%2C\+Ultram%2C\+Xanax&recently_stopped=#result$"))
-    expect(page.locator(".headline")).to_contain_text("Serious — talk to your prescriber before taking these together")
+    expect(page).to_have_url(
+        re.compile(r"/check/\?drugs=zolof%2C\+Ultram%2C\+Xanax&recently_stopped=#result$")
+    )
+    expect(page.locator(".headline")).to_contain_text(
+        "Serious — talk to your prescriber before taking these together"
+    )
     expect(page.locator(RESULTS)).to_contain_text("you typed ‘zolof’")
     # JavaScript-only controls stay hidden; the plain fields keep what was typed.
     expect(page.locator(".chips-ui")).to_be_hidden()
@@ -202,7 +210,10 @@ def test_drug_page_to_pair_in_the_checker(page, live_server, site_content):
 # WCAG 2.2 A/AA (contrast, target size, names, ...) plus axe's best practices (landmarks,
 # heading order, one h1).
 AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
     "resultTypes": ["violations"],
 }
 

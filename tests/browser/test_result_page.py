@@ -36,7 +36,9 @@ def pdf_pages(page, paper) -> int:
 
 @WIDTHS
 @JS
-def test_three_medicines_read_in_a_few_screens(browser, live_server, site_content, viewport, javascript):
+def test_three_medicines_read_in_a_few_screens(
+    browser, live_server, site_content, viewport, javascript
+):
     context, page = open_page(browser, live_server, viewport, javascript, THREE)
     try:
         results = page.locator("#results")
@@ -55,7 +57,11 @@ def test_three_medicines_read_in_a_few_screens(browser, live_server, site_conten
         expect(page.locator(".next-step")).to_contain_text("do not stop on your own")
         # The section still names every pair.
         risk = " ".join(page.locator(".risk").inner_text().split())
-        for pair in ("citalopram and methadone", "citalopram and ondansetron", "methadone and ondansetron"):
+        for pair in (
+            "citalopram and methadone",
+            "citalopram and ondansetron",
+            "methadone and ondansetron",
+        ):
             assert pair in risk, pair
         # Several findings share the risk: their explanations fold away, one tap each.
         assert page.locator(".risk .finding-why[open]").count() == 0
@@ -67,8 +73,12 @@ def test_three_medicines_read_in_a_few_screens(browser, live_server, site_conten
 
 @WIDTHS
 @JS
-def test_serious_results_carry_the_action_ladder(browser, live_server, site_content, viewport, javascript):
-    context, page = open_page(browser, live_server, viewport, javascript, "/check/?drugs=Zoloft,Ultram")
+def test_serious_results_carry_the_action_ladder(
+    browser, live_server, site_content, viewport, javascript
+):
+    context, page = open_page(
+        browser, live_server, viewport, javascript, "/check/?drugs=Zoloft,Ultram"
+    )
     try:
         ladder = page.locator(".ladder")
         for words in (
@@ -93,7 +103,9 @@ def test_serious_results_carry_the_action_ladder(browser, live_server, site_cont
 
 @WIDTHS
 @JS
-def test_every_link_and_button_in_the_result_is_big_enough(browser, live_server, site_content, viewport, javascript):
+def test_every_link_and_button_in_the_result_is_big_enough(
+    browser, live_server, site_content, viewport, javascript
+):
     path = "/check/?drugs=Zoloft,Ultram,Xanax,qqqzoloft,metformin&recently_stopped=Nardil"
     context, page = open_page(browser, live_server, viewport, javascript, path)
     try:
@@ -108,20 +120,26 @@ def test_every_link_and_button_in_the_result_is_big_enough(browser, live_server,
         # Every phone number is a tel: link.
         for link in page.locator("#results a[href^='tel:']").all():
             assert re.fullmatch(r"tel:\d+", link.get_attribute("href"))
-        numbers = re.findall(r"1-800-222-1222|\b911\b", page.locator(".result-emergency").inner_text())
+        numbers = re.findall(
+            r"1-800-222-1222|\b911\b", page.locator(".result-emergency").inner_text()
+        )
         assert numbers and page.locator(".result-emergency a[href^='tel:']").count() >= 2
     finally:
         context.close()
 
 
 @WIDTHS
-def test_without_javascript_the_form_lands_on_the_result(browser, live_server, site_content, viewport):
+def test_without_javascript_the_form_lands_on_the_result(
+    browser, live_server, site_content, viewport
+):
     context, page = open_page(browser, live_server, viewport, False, "/")
     try:
         field = page.get_by_label("Medicines you take now, separated by commas")
         field.fill("zolof, tramadol")
         field.press("Enter")
-        expect(page).to_have_url(re.compile(r"/check/\?drugs=zolof%2C\+tramadol&recently_stopped=#result$"))
+        expect(page).to_have_url(
+            re.compile(r"/check/\?drugs=zolof%2C\+tramadol&recently_stopped=#result$")
+        )
         expect(page.locator(".headline")).to_contain_text("Serious")
         heading = page.locator("#results-heading")
         expect(heading).to_be_in_viewport()
@@ -131,7 +149,9 @@ def test_without_javascript_the_form_lands_on_the_result(browser, live_server, s
 
 
 @WIDTHS
-def test_with_javascript_a_check_moves_focus_to_the_result(browser, live_server, site_content, viewport):
+def test_with_javascript_a_check_moves_focus_to_the_result(
+    browser, live_server, site_content, viewport
+):
     context, page = open_page(browser, live_server, viewport, True, "/check/")
     try:
         combo = page.get_by_role("combobox", name="Add a medicine")
@@ -164,7 +184,11 @@ def test_the_pharmacist_sheet_fits(browser, live_server, site_content, paper):
     context, page = open_page(browser, live_server, PHONE, True, "/check/?drugs=Zoloft,Ultram")
     try:
         assert pdf_pages(page, paper) == 1
-        for path in (THREE, "/check/?drugs=oxycodone,Xanax,gabapentin,zolpidem", "/check/?drugs=Zoloft,Ultram,Xanax"):
+        for path in (
+            THREE,
+            "/check/?drugs=oxycodone,Xanax,gabapentin,zolpidem",
+            "/check/?drugs=Zoloft,Ultram,Xanax",
+        ):
             page.goto(live_server.url + path)
             assert pdf_pages(page, paper) <= 3, path
     finally:
@@ -177,14 +201,18 @@ def test_the_pharmacist_sheet_holds_what_the_pharmacist_needs(browser, live_serv
         page.emulate_media(media="print")
         table = page.locator(".medicine-table")
         expect(table).to_be_visible()
-        expect(table.locator("th")).to_have_text(["Medicine", "Contains", "Dose and how often", "Notes"])
+        expect(table.locator("th")).to_have_text(
+            ["Medicine", "Contains", "Dose and how often", "Notes"]
+        )
         expect(table.locator("tbody tr").first).to_contain_text("Zoloft")
         expect(page.get_by_role("heading", name="Questions to ask your pharmacist")).to_be_visible()
         expect(page.locator(".print-sources")).to_be_visible()
         printed = page.locator("body").inner_text()
         assert "https://doi.org" not in printed and "dailymed.nlm.nih.gov" not in printed
         # The address printed is the site's (SITE_URL; in development the request's).
-        expect(page.locator(".print-url")).to_have_text(live_server.url + "/check/?drugs=Zoloft,Ultram")
+        expect(page.locator(".print-url")).to_have_text(
+            live_server.url + "/check/?drugs=Zoloft,Ultram"
+        )
         expect(page.locator(".print-footer")).to_contain_text(live_server.url)
         expect(page.locator(".check-form-wrap")).to_be_hidden()
         expect(page.locator(".wallet-card")).to_be_hidden()
@@ -193,14 +221,25 @@ def test_the_pharmacist_sheet_holds_what_the_pharmacist_needs(browser, live_serv
 
 
 def test_the_wallet_card(browser, live_server, site_content):
-    context, page = open_page(browser, live_server, PHONE, True, "/check/?drugs=Zoloft,Ultram,Xanax")
+    context, page = open_page(
+        browser, live_server, PHONE, True, "/check/?drugs=Zoloft,Ultram,Xanax"
+    )
     try:
         expect(page.get_by_role("button", name="Print a wallet card")).to_be_visible()
         page.evaluate("document.documentElement.setAttribute('data-print-layout', 'card')")
         page.emulate_media(media="print")
         card = page.locator(".wallet-card")
         expect(card).to_be_visible()
-        for words in ("My medicines", "Zoloft", "Ultram", "Xanax", "911", "1-800-222-1222", "988", "naloxone"):
+        for words in (
+            "My medicines",
+            "Zoloft",
+            "Ultram",
+            "Xanax",
+            "911",
+            "1-800-222-1222",
+            "988",
+            "naloxone",
+        ):
             expect(card).to_contain_text(words)
         expect(page.locator(".risks")).to_be_hidden()
         expect(page.locator(".site-header")).to_be_hidden()
@@ -230,9 +269,13 @@ def test_a_name_we_do_not_know(browser, live_server, site_content, javascript):
 
 @JS
 def test_every_result_leads_somewhere(browser, live_server, site_content, javascript):
-    context, page = open_page(browser, live_server, PHONE, javascript, "/check/?drugs=LDN,sertraline")
+    context, page = open_page(
+        browser, live_server, PHONE, javascript, "/check/?drugs=LDN,sertraline"
+    )
     try:
-        expect(page.locator(".headline")).to_contain_text("No interaction between these medicines is listed")
+        expect(page.locator(".headline")).to_contain_text(
+            "No interaction between these medicines is listed"
+        )
         note = page.locator("[data-advice='ldn-opioids']")
         expect(note).to_contain_text("blocks opioids")
         guides = page.locator(".medicine-guides")

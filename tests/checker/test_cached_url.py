@@ -28,7 +28,9 @@ def test_the_same_address_as_reverse_and_reversed_once(monkeypatch):
     for _ in range(5):
         assert render(text, slug="sertraline") == first
     assert len(calls) == 2
-    assert render(text, slug="tramadol").startswith(reverse("interactions:drug_detail", args=["tramadol"]))
+    assert render(text, slug="tramadol").startswith(
+        reverse("interactions:drug_detail", args=["tramadol"])
+    )
     assert len(calls) == 3
 
 
@@ -46,6 +48,6 @@ def test_an_argument_that_cannot_be_a_key_is_reversed_uncached():
     class Unhashable(str):
         __hash__ = None
 
-    assert render("{% url 'interactions:drug_detail' slug %}", slug=Unhashable("lithium")) == reverse(
-        "interactions:drug_detail", args=["lithium"]
-    )
+    assert render(
+        "{% url 'interactions:drug_detail' slug %}", slug=Unhashable("lithium")
+    ) == reverse("interactions:drug_detail", args=["lithium"])

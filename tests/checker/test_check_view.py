@@ -74,7 +74,13 @@ def test_a_pair_shows_the_finding_with_everything_a_patient_needs(client, librar
     assert "avoid unless your doctor" not in page
     assert "Serotonin syndrome" in page
     assert "Between: sertraline (in Zoloft) and tramadol (in Ultram)" in page
-    for heading in ("What to do", "Warning signs", "Get emergency help if…", "Guides that explain this", "Sources"):
+    for heading in (
+        "What to do",
+        "Warning signs",
+        "Get emergency help if…",
+        "Guides that explain this",
+        "Sources",
+    ):
         assert heading in page, heading
     assert re.search(r'href="/articles/[a-z0-9-]+/"', html.split('class="risks"')[1])
     assert 'href="https://' in html.split('class="risks"')[1]
@@ -89,7 +95,9 @@ def test_a_pair_shows_the_finding_with_everything_a_patient_needs(client, librar
 
 def test_severity_has_words_and_an_icon_never_colour_alone(client):
     html = get(client, "?drugs=Zoloft,Ultram").content.decode()
-    for badge in re.findall(r'<span class="severity severity-[a-z]+">.*?</span></span>', html, flags=re.S):
+    for badge in re.findall(
+        r'<span class="severity severity-[a-z]+">.*?</span></span>', html, flags=re.S
+    ):
         assert '<svg class="severity-icon" aria-hidden="true"' in badge
         assert re.search(r'<span class="severity-words">[A-Z][^<]+</span>', badge)
 
@@ -99,7 +107,8 @@ def test_three_medicines_and_a_cumulative_finding_names_every_contributor(client
     page = text(response)
     assert "Combined risk of 4 medicines" in page
     assert re.search(
-        r"Each of these adds to the risk: alprazolam \(in Xanax\), gabapentin, oxycodone and zolpidem", page
+        r"Each of these adds to the risk: alprazolam \(in Xanax\), gabapentin, oxycodone and zolpidem",
+        page,
     )
     assert 'class="finding finding-major finding-cumulative"' in response.content.decode()
 
@@ -208,11 +217,15 @@ def test_too_many_recently_stopped(client):
     assert field_error(response, "stopped-field")
 
 
-@pytest.mark.parametrize("raw", ["Zoloft%00,Ultram", "Zoloft%07", "Zo%1Bloft,Ultram", "%C3%28", "\u202e%EF%BF%BF"])
+@pytest.mark.parametrize(
+    "raw", ["Zoloft%00,Ultram", "Zoloft%07", "Zo%1Bloft,Ultram", "%C3%28", "\u202e%EF%BF%BF"]
+)
 def test_control_characters_get_a_friendly_message(client, raw):
     response = get(client, "?drugs=" + raw)
     assert response.status_code == 200
-    assert "We could not read that list. Type the names again, separated by commas." in text(response)
+    assert "We could not read that list. Type the names again, separated by commas." in text(
+        response
+    )
     value = field_value(response, "drugs")
     assert value is not None and all(ch.isprintable() for ch in value)
 
@@ -228,7 +241,13 @@ def test_only_recently_stopped_asks_for_a_current_medicine(client):
 
 
 def test_strange_query_strings_never_fail(client):
-    for query in ["?drugs=a&drugs=b", "?drugs[]=x", "?drugs=%", "?recently_stopped=", "?drugs=" + "x," * 5000]:
+    for query in [
+        "?drugs=a&drugs=b",
+        "?drugs[]=x",
+        "?drugs=%",
+        "?recently_stopped=",
+        "?drugs=" + "x," * 5000,
+    ]:
         response = get(client, query)
         assert response.status_code == 200, query
 
@@ -282,15 +301,29 @@ HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/check/"}
 @pytest.mark.parametrize(
     ("drugs", "read", "severity"),
     [
-        ("phenelzine and prozac",
-         "We read this as 2 medicines: phenelzine and fluoxetine (Prozac).", "Do not take together"),
-        ("zoloft tramadol",
-         "We read this as 2 medicines: sertraline (Zoloft) and tramadol.", "Serious"),
-        ("xanax and oxycontin",
-         "We read this as 2 medicines: alprazolam (Xanax) and oxycodone (OxyContin).", "Serious"),
-        ("Tylenol with Codeine, zoloft/tramadol",
-         ("We read this as 3 medicines: Tylenol with Codeine (codeine + acetaminophen), "
-          "sertraline (Zoloft) and tramadol."), "Serious"),
+        (
+            "phenelzine and prozac",
+            "We read this as 2 medicines: phenelzine and fluoxetine (Prozac).",
+            "Do not take together",
+        ),
+        (
+            "zoloft tramadol",
+            "We read this as 2 medicines: sertraline (Zoloft) and tramadol.",
+            "Serious",
+        ),
+        (
+            "xanax and oxycontin",
+            "We read this as 2 medicines: alprazolam (Xanax) and oxycodone (OxyContin).",
+            "Serious",
+        ),
+        (
+            "Tylenol with Codeine, zoloft/tramadol",
+            (
+                "We read this as 3 medicines: Tylenol with Codeine (codeine + acetaminophen), "
+                "sertraline (Zoloft) and tramadol."
+            ),
+            "Serious",
+        ),
     ],
 )
 def test_a_typed_list_is_split_and_the_reading_is_shown(client, drugs, read, severity, headers):

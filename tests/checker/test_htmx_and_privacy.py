@@ -75,7 +75,15 @@ def test_the_form_is_wired_for_htmx_only_on_the_checker(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/check/", "/check/?drugs=Zoloft,Ultram", "/check/?drugs=", "/check/?drugs=xyzzy", "/drugs/", "/drugs/sertraline/", "/"],
+    [
+        "/check/",
+        "/check/?drugs=Zoloft,Ultram",
+        "/check/?drugs=",
+        "/check/?drugs=xyzzy",
+        "/drugs/",
+        "/drugs/sertraline/",
+        "/",
+    ],
 )
 def test_no_cookie_for_anonymous_visitors(client, path):
     response = client.get(path)

@@ -31,9 +31,12 @@ def test_zoloft_with_ultram(api):
     InteractionsOut.model_validate(data)
     assert [r["name"] for r in data["resolved"]] == ["Zoloft", "Ultram"]
     assert data["resolved"][0] == {
-        "query": "Zoloft", "name": "Zoloft", "kind": "brand",
+        "query": "Zoloft",
+        "name": "Zoloft",
+        "kind": "brand",
         "ingredients": [{"slug": "sertraline", "name": "sertraline"}],
-        "recently_stopped": False, "match": "exact",
+        "recently_stopped": False,
+        "match": "exact",
     }
     assert data["unresolved"] == []
     assert data["highest_severity"] == "major"
@@ -45,7 +48,9 @@ def test_zoloft_with_ultram(api):
     for field in ("summary", "what_to_do", "title"):
         assert isinstance(finding[field], str) and finding[field]
     assert finding["warning_signs"] and all(isinstance(s, str) for s in finding["warning_signs"])
-    assert finding["references"] and all(r["url"].startswith("https://") and r["title"] for r in finding["references"])
+    assert finding["references"] and all(
+        r["url"].startswith("https://") and r["title"] for r in finding["references"]
+    )
     assert finding["articles"], "a finding links to at least one guide"
     assert all(a["url"].startswith("/articles/") and a["title"] for a in finding["articles"])
     assert "/articles/tramadol-and-antidepressants/" in [a["url"] for a in finding["articles"]]
@@ -89,7 +94,12 @@ def test_unresolved_names_are_not_errors(api):
     InteractionsOut.model_validate(data)
     assert [r["name"] for r in data["resolved"]] == ["sertraline"]
     unknown, not_covered = data["unresolved"]
-    assert unknown == {"query": "xyzzy", "suggestions": [], "reason": "unknown", "recently_stopped": False}
+    assert unknown == {
+        "query": "xyzzy",
+        "suggestions": [],
+        "reason": "unknown",
+        "recently_stopped": False,
+    }
     assert not_covered["reason"] == "not_covered"
     assert not_covered["note"].startswith("We recognise metformin but do not check it yet.")
 
@@ -123,9 +133,17 @@ def test_repeated_parameters_are_joined(api):
         ("?drugs=", "empty", "Enter at least one medicine name."),
         ("?drugs=,,%20,", "empty", "Enter at least one medicine name."),
         ("?recently_stopped=Prozac", "empty", "Enter at least one medicine name."),
-        ("?drugs=" + ",".join(f"drug{i}" for i in range(26)), "too_many_drugs", "Enter at most 25 medicines."),
+        (
+            "?drugs=" + ",".join(f"drug{i}" for i in range(26)),
+            "too_many_drugs",
+            "Enter at most 25 medicines.",
+        ),
         ("?drugs=a&recently_stopped=" + ",".join("b" * 26), "too_many_drugs", None),
-        ("?drugs=" + "x" * 101, "name_too_long", "Each medicine name must be 100 characters or fewer."),
+        (
+            "?drugs=" + "x" * 101,
+            "name_too_long",
+            "Each medicine name must be 100 characters or fewer.",
+        ),
         ("?drugs=zoloft%00", "bad_request", None),
         ("?drugs=zoloft%07,ultram", "bad_request", None),
         ("?drugs=%FF%FE", "bad_request", None),
@@ -151,7 +169,8 @@ def test_drugs_autocomplete(client):
     data = get_json(client, "/api/v1/drugs?q=zolo")
     DrugsOut.model_validate(data)
     assert data["results"][0] == {
-        "name": "Zoloft", "kind": "brand",
+        "name": "Zoloft",
+        "kind": "brand",
         "ingredients": [{"slug": "sertraline", "name": "sertraline"}],
         "url": "/drugs/sertraline/",
     }
@@ -162,7 +181,10 @@ def test_drugs_autocomplete(client):
     assert percocet["kind"] == "combination" and percocet["url"] == "/drugs/oxycodone/"
     assert get_json(client, "/api/v1/drugs?q=")["results"] == []
     assert get_json(client, "/api/v1/drugs")["results"] == []
-    assert get_json(client, "/api/v1/drugs?q=" + "x" * 101, status=400)["error"]["code"] == "name_too_long"
+    assert (
+        get_json(client, "/api/v1/drugs?q=" + "x" * 101, status=400)["error"]["code"]
+        == "name_too_long"
+    )
     assert get_json(client, "/api/v1/drugs?q=a%00", status=400)["error"]["code"] == "bad_request"
 
 
@@ -176,13 +198,26 @@ def test_openapi_describes_the_endpoints(client):
     assert {"200", "400"} <= set(interactions["responses"])
     components = schema["components"]["schemas"]
     finding = components["FindingOut"]["properties"]
-    for field in ("ingredients", "severity", "title", "summary", "mechanisms", "what_to_do",
-                  "warning_signs", "references", "articles"):
+    for field in (
+        "ingredients",
+        "severity",
+        "title",
+        "summary",
+        "mechanisms",
+        "what_to_do",
+        "warning_signs",
+        "references",
+        "articles",
+    ):
         assert field in finding
-    assert set(components["InteractionsOut"]["properties"]["highest_severity"]["enum"]) == SEVERITIES | {"none"}
+    assert set(
+        components["InteractionsOut"]["properties"]["highest_severity"]["enum"]
+    ) == SEVERITIES | {"none"}
 
 
-@pytest.mark.parametrize("url", ["/api/v1/nothing", "/api/v1/interactions/", "/api/v1/drugs/sertraline"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nothing", "/api/v1/interactions/", "/api/v1/drugs/sertraline"]
+)
 def test_unknown_api_paths_are_json_404(client, url):
     data = get_json(client, url, status=404)
     assert data["error"]["code"] == "not_found"
@@ -210,8 +245,10 @@ def test_api_root_lists_the_endpoints(client):
 
 
 def test_every_finding_fits_the_schema_for_a_long_list(api):
-    names = ("Zoloft,Ultram,Xanax,Percocet,Tylenol,ibuprofen,warfarin,methadone,Celexa,Zofran,"
-             "lithium,Nardil,Sudafed,alcohol,gabapentin,LDN,Suboxone,Ambien,trazodone,Wellbutrin")
+    names = (
+        "Zoloft,Ultram,Xanax,Percocet,Tylenol,ibuprofen,warfarin,methadone,Celexa,Zofran,"
+        "lithium,Nardil,Sudafed,alcohol,gabapentin,LDN,Suboxone,Ambien,trazodone,Wellbutrin"
+    )
     data = get_json(api, f"/api/v1/interactions?drugs={names}&recently_stopped=naltrexone,Prozac")
     InteractionsOut.model_validate(data)
     assert len(data["findings"]) > 30

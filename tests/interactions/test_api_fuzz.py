@@ -13,12 +13,29 @@ JSON = "application/json; charset=utf-8"
 pytestmark = pytest.mark.django_db
 
 names = st.one_of(
-    st.sampled_from(["Zoloft", "ultram 50mg", "Percocet", "LDN", "sertaline", "Tylenol #3",
-                     "metformin", "naloxone", "alcohol", "St. John's Wort", "x" * 100, ""]),
+    st.sampled_from(
+        [
+            "Zoloft",
+            "ultram 50mg",
+            "Percocet",
+            "LDN",
+            "sertaline",
+            "Tylenol #3",
+            "metformin",
+            "naloxone",
+            "alcohol",
+            "St. John's Wort",
+            "x" * 100,
+            "",
+        ]
+    ),
     st.text(min_size=0, max_size=120),
 )
 name_lists = st.lists(names, min_size=0, max_size=30).map(lambda items: ",".join(items))
-raw_query = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)), max_size=200)
+raw_query = st.text(
+    alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)),
+    max_size=200,
+)
 
 
 def assert_json(response, allowed=(200, 400)):
@@ -31,7 +48,9 @@ def assert_json(response, allowed=(200, 400)):
     return data
 
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @FUZZ

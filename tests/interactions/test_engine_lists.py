@@ -15,8 +15,10 @@ def test_same_ingredient_in_two_products_is_a_duplicate(findings):
 
 
 def test_duplicate_names_the_products(snap):
-    medicines = [engine.Medicine("Percocet", ("oxycodone", "acetaminophen")),
-                 engine.Medicine("Tylenol", ("acetaminophen",))]
+    medicines = [
+        engine.Medicine("Percocet", ("oxycodone", "acetaminophen")),
+        engine.Medicine("Tylenol", ("acetaminophen",)),
+    ]
     finding = engine.check(snap, medicines)[0]
     assert finding.summary.startswith("Percocet and Tylenol both contain acetaminophen.")
     assert finding.medicines == ("Percocet", "Tylenol")
@@ -51,7 +53,9 @@ def test_three_serotonergic_medicines_make_a_cumulative_finding(findings):
 
 def test_cumulative_severity_is_at_least_the_worst_pair(findings):
     result = findings(["phenelzine"], ["sertraline"], ["ondansetron"])
-    cumulative = [f for f in result if f.kind == "cumulative" and "serotonin-toxicity" in f.mechanisms]
+    cumulative = [
+        f for f in result if f.kind == "cumulative" and "serotonin-toxicity" in f.mechanisms
+    ]
     assert cumulative[0].severity == "contraindicated"
 
 
@@ -71,7 +75,10 @@ def test_three_mild_sedatives_make_a_moderate_cumulative_finding(findings):
 
 def test_qt_and_bleeding_loads(findings):
     qt = findings(["methadone"], ["citalopram"], ["ondansetron"])
-    assert any(f.kind == "cumulative" and "qt-prolongation" in f.mechanisms and f.severity == "major" for f in qt)
+    assert any(
+        f.kind == "cumulative" and "qt-prolongation" in f.mechanisms and f.severity == "major"
+        for f in qt
+    )
     bleeding = findings(["sertraline"], ["ibuprofen"], ["warfarin"])
     load = [f for f in bleeding if f.kind == "cumulative" and "bleeding" in f.mechanisms]
     assert load and load[0].severity == "major"
@@ -84,7 +91,11 @@ def test_two_medicines_never_make_a_cumulative_finding(findings):
 
 def test_one_product_alone_does_not_make_a_cumulative_finding(findings):
     # A cold medicine with three sedating ingredients is one medicine, not three.
-    assert not [f for f in findings(["doxylamine", "diphenhydramine", "chlorpheniramine"]) if f.kind == "cumulative"]
+    assert not [
+        f
+        for f in findings(["doxylamine", "diphenhydramine", "chlorpheniramine"])
+        if f.kind == "cumulative"
+    ]
 
 
 def test_stopped_medicine_counts_within_its_washout(findings):
@@ -114,7 +125,9 @@ def test_two_stopped_medicines_never_pair(findings):
 
 
 def test_stopped_and_still_taken_is_treated_as_taken(findings):
-    assert findings(["sertraline"], ["tramadol"], stopped=[["sertraline"]]) == findings(["sertraline"], ["tramadol"])
+    assert findings(["sertraline"], ["tramadol"], stopped=[["sertraline"]]) == findings(
+        ["sertraline"], ["tramadol"]
+    )
 
 
 def test_stopping_naltrexone_lowers_opioid_tolerance(findings):

@@ -61,13 +61,23 @@ SEVERITY_RANK = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
         ("methadone", "citalopram", "major", "qt-prolongation"),
         ("methadone", "ondansetron", "major", "qt-prolongation"),
         ("methadone", "hydroxyzine", "moderate", "qt-prolongation"),
-        ("hydroxyzine", "quetiapine", "moderate", "qt-prolongation"),  # MHRA 2015: hydroxyzine with any QT drug
+        (
+            "hydroxyzine",
+            "quetiapine",
+            "moderate",
+            "qt-prolongation",
+        ),  # MHRA 2015: hydroxyzine with any QT drug
         ("quetiapine", "promethazine", "minor", "qt-prolongation"),  # two possible QT drugs
         # CYP2D6
         ("fluoxetine", "codeine", "moderate", "cyp2d6-inhibition"),
         ("paroxetine", "tramadol", "major", "cyp2d6-inhibition"),  # worst of the pair: serotonin
         ("paroxetine", "hydrocodone", "moderate", "cyp2d6-inhibition"),
-        ("sertraline", "codeine", "moderate", "cyp2d6-inhibition"),  # moderate CYP2D6 inhibitor: use with care
+        (
+            "sertraline",
+            "codeine",
+            "moderate",
+            "cyp2d6-inhibition",
+        ),  # moderate CYP2D6 inhibitor: use with care
         ("bupropion", "dextromethorphan", "moderate", "cyp2d6-inhibition"),
         # CYP3A4
         ("clarithromycin", "fentanyl", "major", "cyp3a4-inhibition"),

@@ -8,8 +8,9 @@ import pytest
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from medicines import knowledge, resolver as resolver_module
-from medicines.resolver import NameIndex, Resolver
+from medicines import knowledge
+from medicines import resolver as resolver_module
+from medicines.resolver import Resolver
 
 synthetic_kb = importlib.import_module("bench.synthetic_kb")
 queries = importlib.import_module("bench.queries")
@@ -53,7 +54,9 @@ def test_spelling_distance_equals_a_scan(big):
     for name in rng.sample(keys, 300):
         typo = queries.typo(rng, name)
         for allowed in (1, 2, 3):
-            hits = process.extract(typo, keys, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+            hits = process.extract(
+                typo, keys, scorer=OSA.distance, score_cutoff=allowed, limit=None
+            )
             expected = sorted((d, keys.index(k), k) for k, d, _ in hits)[:8]
             assert index.within_distance(typo, allowed) == [(k, d) for d, _, k in expected]
 

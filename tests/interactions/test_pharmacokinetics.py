@@ -42,7 +42,9 @@ def pairs(xs, ys):
 
 def test_the_properties_are_on_the_medicines_the_labels_name(snap):
     assert having(snap, "pgp_substrate") == ["apixaban", "dabigatran", "edoxaban", "rivaroxaban"]
-    assert {"rifampin", "carbamazepine", "phenytoin", "st-johns-wort"} <= set(having(snap, "pgp_inducer"))
+    assert {"rifampin", "carbamazepine", "phenytoin", "st-johns-wort"} <= set(
+        having(snap, "pgp_inducer")
+    )
     assert {"ketoconazole", "itraconazole", "clarithromycin", "erythromycin"} <= set(
         having(snap, "pgp_inhibitor")
     )
@@ -75,8 +77,11 @@ def test_every_pgp_inducer_with_every_pgp_blood_thinner_is_serious(snap, pair):
 
 
 def test_every_inducer_with_every_blood_thinner_warns_of_clots(snap, pair):
-    thinners = [s for s in with_class(snap, "anticoagulant")
-                if {"cyp3a4_substrate", "pgp_substrate"} & set(snap.ingredients[s].properties)]
+    thinners = [
+        s
+        for s in with_class(snap, "anticoagulant")
+        if {"cyp3a4_substrate", "pgp_substrate"} & set(snap.ingredients[s].properties)
+    ]
     assert "warfarin" in thinners
     for inducer, thinner in pairs(having(snap, "cyp3a4_inducer"), thinners):
         finding = pair(inducer, thinner)
@@ -143,7 +148,11 @@ def test_every_label_level_with_a_strong_inhibitor_is_kept(snap, pair):
 
 
 def test_every_cyp3a4_inhibitor_with_a_cyp3a4_blood_thinner_warns_of_bleeding(snap, pair):
-    thinners = [s for s in having(snap, "cyp3a4_substrate") if "anticoagulant" in snap.ingredients[s].classes]
+    thinners = [
+        s
+        for s in having(snap, "cyp3a4_substrate")
+        if "anticoagulant" in snap.ingredients[s].classes
+    ]
     assert "warfarin" in thinners
     for inhibitor, thinner in pairs(having(snap, "cyp3a4_inhibitor"), thinners):
         finding = pair(inhibitor, thinner)
@@ -165,13 +174,21 @@ def test_every_cyp3a4_inhibitor_with_a_cyp3a4_blood_thinner_warns_of_bleeding(sn
         ("warfarin", "st-johns-wort", "moderate"),  # warfarin label: INR can drop
         ("eletriptan", "clarithromycin", "major"),  # Relpax label: not within 72 hours
         ("buspirone", "erythromycin", "moderate"),  # buspirone label: low dose
-        ("carbamazepine", "erythromycin", "moderate"),  # carbamazepine label: adjust or check levels
+        (
+            "carbamazepine",
+            "erythromycin",
+            "moderate",
+        ),  # carbamazepine label: adjust or check levels
         ("carbamazepine", "fluvoxamine", "moderate"),
     ],
 )
 def test_named_cyp3a4_pairs(pair, a, b, severity):
     finding = pair(a, b)
-    assert finding is not None and finding.severity == severity, (a, b, finding and finding.severity)
+    assert finding is not None and finding.severity == severity, (
+        a,
+        b,
+        finding and finding.severity,
+    )
 
 
 # --------------------------------------------------------------------------- enzyme inducers
@@ -189,20 +206,27 @@ def test_every_inducer_lowers_every_medicine_that_loses_effect(snap, pair):
 
 
 def test_an_antidepressant_that_may_stop_working_points_to_988(snap, pair):
-    for inducer, victim in pairs(having(snap, "cyp3a4_inducer"), having(snap, "lowered_by_inducers")):
+    for inducer, victim in pairs(
+        having(snap, "cyp3a4_inducer"), having(snap, "lowered_by_inducers")
+    ):
         if "antidepressant" in snap.ingredients[victim].classes:
             finding = pair(inducer, victim)
             assert "988" in finding.emergency, (inducer, victim)
 
 
 def test_every_inducer_with_a_cyp3a4_opioid_warns_of_overdose_when_it_stops(snap, pair):
-    opioids = [s for s in having(snap, "cyp3a4_substrate") if "opioid" in snap.ingredients[s].classes]
+    opioids = [
+        s for s in having(snap, "cyp3a4_substrate") if "opioid" in snap.ingredients[s].classes
+    ]
     assert {"methadone", "oxycodone", "fentanyl"} <= set(opioids)
     for inducer, opioid in pairs(having(snap, "cyp3a4_inducer"), opioids):
         finding = pair(inducer, opioid)
         assert at_least(finding, "moderate"), (inducer, opioid)
         assert "opioid-withdrawal" in finding.mechanisms
-        assert "911" in finding.emergency and "naloxone" in finding.emergency.lower(), (inducer, opioid)
+        assert "911" in finding.emergency and "naloxone" in finding.emergency.lower(), (
+            inducer,
+            opioid,
+        )
         assert "stopped" in finding.emergency, (inducer, opioid)
 
 
@@ -233,7 +257,10 @@ def test_every_medicine_that_raises_seizure_medicine_levels_is_flagged(snap, pai
 
 
 def test_every_moderate_cyp2d6_inhibitor_with_every_prodrug_is_use_with_care(snap, pair):
-    moderate, prodrugs = having(snap, "cyp2d6_inhibitor", "moderate"), having(snap, "cyp2d6_prodrug")
+    moderate, prodrugs = (
+        having(snap, "cyp2d6_inhibitor", "moderate"),
+        having(snap, "cyp2d6_prodrug"),
+    )
     assert {"duloxetine", "sertraline"} <= set(moderate)
     assert {"codeine", "hydrocodone", "tramadol"} <= set(prodrugs)
     for inhibitor, prodrug in pairs(moderate, prodrugs):
@@ -317,7 +344,9 @@ def test_every_moderate_or_worse_pharmacokinetic_rule_speaks_to_people_already_o
     for rule in snap.rules:
         if rule.severity == "minor" or not PK_MECHANISMS & set(rule.mechanisms):
             continue
-        if any(("slug", frozenset({"alcohol"})) in sel.conditions for sel in rule.side_a + rule.side_b):
+        if any(
+            ("slug", frozenset({"alcohol"})) in sel.conditions for sel in rule.side_a + rule.side_b
+        ):
             continue  # alcohol is not a prescribed medicine: the advice is about drinking
         steps = " ".join(rule.texts.what_to_do).lower()
         assert "already take both" in steps or "told to take both" in steps, rule.id
@@ -329,7 +358,13 @@ def test_no_pair_finding_shows_an_unfilled_placeholder(snap):
 
     table = engine.pair_table(snap)
     for finding in list(table.current.values()) + list(table.stopped.values()):
-        texts = [finding.title, finding.summary, finding.emergency, *finding.what_to_do, *finding.warning_signs]
+        texts = [
+            finding.title,
+            finding.summary,
+            finding.emergency,
+            *finding.what_to_do,
+            *finding.warning_signs,
+        ]
         assert not any("{" in text or "}" in text for text in texts), (finding.rule_ids, texts)
 
 
@@ -354,9 +389,19 @@ def _api(client, drugs):
         ("Dayvigo, erythromycin", ["erythromycin", "lemborexant"], "major", "cyp3a4-inhibition"),
         ("warfarin, erythromycin", ["erythromycin", "warfarin"], "moderate", "bleeding"),
         ("Zoloft, Tegretol", ["carbamazepine", "sertraline"], "moderate", "enzyme-induction"),
-        ("Dilantin, St John's wort", ["phenytoin", "st-johns-wort"], "moderate", "enzyme-induction"),
+        (
+            "Dilantin, St John's wort",
+            ["phenytoin", "st-johns-wort"],
+            "moderate",
+            "enzyme-induction",
+        ),
         ("methadone, rifampin", ["methadone", "rifampin"], "moderate", "cyp3a4-induction"),
-        ("lithium, carbamazepine", ["carbamazepine", "lithium"], "moderate", "lithium-neurotoxicity"),
+        (
+            "lithium, carbamazepine",
+            ["carbamazepine", "lithium"],
+            "moderate",
+            "lithium-neurotoxicity",
+        ),
         ("Catapres, amitriptyline", ["amitriptyline", "clonidine"], "moderate", "reduced-effect"),
         ("codeine, duloxetine", ["codeine", "duloxetine"], "moderate", "cyp2d6-inhibition"),
         ("alcohol, ketoconazole", ["alcohol", "ketoconazole"], "moderate", "alcohol-reaction"),

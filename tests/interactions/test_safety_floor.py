@@ -13,8 +13,6 @@ from django.test import Client
 
 from medicines.knowledge import SEVERITY_RANK
 
-AT_LEAST = {name: rank for name, rank in SEVERITY_RANK.items()}
-
 
 def members(snap, test):
     return sorted(s for s, i in snap.ingredients.items() if test(i) and not snap.is_exempt(i))
@@ -25,7 +23,13 @@ def ssris_and_snris(snap):
 
 
 def opioids(snap):
-    return members(snap, lambda i: "opioid" in i.classes and i.properties.get("opioid", set()) & {"agonist", "partial-agonist"})
+    return members(
+        snap,
+        lambda i: (
+            "opioid" in i.classes
+            and i.properties.get("opioid", set()) & {"agonist", "partial-agonist"}
+        ),
+    )
 
 
 def stimulants(snap):
@@ -74,24 +78,37 @@ def test_an_opioid_with_a_stimulant_is_never_below_serious(snap, pair):
 
 def test_a_street_opioid_with_any_stimulant_gets_harm_reduction_advice(snap, pair):
     street = members(snap, lambda i: "recreational" in i.classes and i.has("opioid")) + ["kratom"]
-    street_stimulants = members(snap, lambda i: "recreational" in i.classes and i.has("sympathomimetic"))
+    street_stimulants = members(
+        snap, lambda i: "recreational" in i.classes and i.has("sympathomimetic")
+    )
     for x in opioids(snap):
         for y in stimulants(snap):
             if x in street or y in street_stimulants:
                 finding = pair(x, y)
-                assert "Never use alone. Make sure someone with you can call for help." in finding.what_to_do, (x, y)
+                assert (
+                    "Never use alone. Make sure someone with you can call for help."
+                    in finding.what_to_do
+                ), (x, y)
                 assert "naloxone" in finding.emergency, (x, y)
 
 
 def test_two_sympathomimetics_are_at_least_use_with_caution(snap, pair):
-    sympathomimetics = members(snap, lambda i: i.has("sympathomimetic") and not i.has("mao_inhibitor"))
-    assert {"bupropion", "pseudoephedrine", "phenylephrine", "methylphenidate", "cocaine"} <= set(sympathomimetics)
+    sympathomimetics = members(
+        snap, lambda i: i.has("sympathomimetic") and not i.has("mao_inhibitor")
+    )
+    assert {"bupropion", "pseudoephedrine", "phenylephrine", "methylphenidate", "cocaine"} <= set(
+        sympathomimetics
+    )
     assert_floor(pair, sympathomimetics, sympathomimetics, "moderate", "stimulant-stacking")
 
 
 def test_bupropion_with_every_label_seizure_partner(snap, pair):
-    partners = members(snap, lambda i: i.classes & {"antidepressant", "antipsychotic", "stimulant"}
-                       and "maoi" not in i.classes)
+    partners = members(
+        snap,
+        lambda i: (
+            i.classes & {"antidepressant", "antipsychotic", "stimulant"} and "maoi" not in i.classes
+        ),
+    )
     assert_floor(pair, ["bupropion"], partners, "moderate", "seizure-threshold")
 
 
@@ -183,7 +200,9 @@ def test_an_maoi_always_shows_the_food_note_in_the_api_and_the_page():
     data = json.loads(Client().get("/api/v1/interactions", {"drugs": "nardil"}).content)
     [note] = data["advice"]
     assert note["id"] == "maoi-food" and note["ingredients"] == ["phenelzine"]
-    assert "aged cheese" in note["text"] and note["url"] == "/articles/maois-strictest-interactions/"
+    assert (
+        "aged cheese" in note["text"] and note["url"] == "/articles/maois-strictest-interactions/"
+    )
     assert note["references"]
     data = json.loads(Client().get("/api/v1/interactions", {"drugs": "zoloft, oxycodone"}).content)
     assert data["advice"] == []

@@ -18,11 +18,19 @@ def prop(ingredient, name):
 
 
 def maoi_antidepressants(snap, kinds=("nonselective", "reversible-a")):
-    return members(snap, lambda i: "antidepressant" in i.classes and prop(i, "mao_inhibitor") & set(kinds))
+    return members(
+        snap, lambda i: "antidepressant" in i.classes and prop(i, "mao_inhibitor") & set(kinds)
+    )
 
 
 def opioid_depressants(snap):
-    return members(snap, lambda i: prop(i, "opioid") & {"agonist", "partial-agonist"} and "strong" in prop(i, "cns_depressant"))
+    return members(
+        snap,
+        lambda i: (
+            prop(i, "opioid") & {"agonist", "partial-agonist"}
+            and "strong" in prop(i, "cns_depressant")
+        ),
+    )
 
 
 def assert_floor(pair, xs, ys, floor, mechanism=None, rules=None):
@@ -48,12 +56,28 @@ def test_an_maoi_antidepressant_with_any_sedative_is_at_least_use_with_caution(s
     assert {"phenelzine", "tranylcypromine", "isocarboxazid", "moclobemide"} <= set(maois)
     sedatives = members(
         snap,
-        lambda i: (i.has("cns_depressant") and not i.classes & {"opioid", "antidepressant"} and i.slug != "alcohol")
-        or ("strong" in prop(i, "cns_depressant") and "antidepressant" in i.classes)
-        or ("sleep-medicine" in i.classes and not i.has("cns_depressant")),
+        lambda i: (
+            (
+                i.has("cns_depressant")
+                and not i.classes & {"opioid", "antidepressant"}
+                and i.slug != "alcohol"
+            )
+            or ("strong" in prop(i, "cns_depressant") and "antidepressant" in i.classes)
+            or ("sleep-medicine" in i.classes and not i.has("cns_depressant"))
+        ),
     )
-    assert {"clonazepam", "zolpidem", "gabapentin", "cannabis", "ketamine", "zuranolone", "ramelteon"} <= set(sedatives)
-    assert_floor(pair, maois, sedatives, "moderate", rules=["maoi-cns-depressant", "maoi-antihistamine"])
+    assert {
+        "clonazepam",
+        "zolpidem",
+        "gabapentin",
+        "cannabis",
+        "ketamine",
+        "zuranolone",
+        "ramelteon",
+    } <= set(sedatives)
+    assert_floor(
+        pair, maois, sedatives, "moderate", rules=["maoi-cns-depressant", "maoi-antihistamine"]
+    )
 
 
 def test_a_nonselective_maoi_antidepressant_with_an_older_antihistamine_is_do_not_take(snap, pair):
@@ -81,13 +105,21 @@ def test_bupropion_with_every_sedative_or_sleep_medicine_names_the_seizure_risk(
     # Bupropion label: heavy use or a sudden stop of sedatives, barbiturates, antiepileptics;
     # opiate addiction.
     sedatives = members(
-        snap, lambda i: ("strong" in prop(i, "cns_depressant") or "sleep-medicine" in i.classes) and i.slug != "alcohol"
+        snap,
+        lambda i: (
+            ("strong" in prop(i, "cns_depressant") or "sleep-medicine" in i.classes)
+            and i.slug != "alcohol"
+        ),
     )
-    assert {"alprazolam", "pregabalin", "morphine", "suvorexant", "ramelteon", "doxylamine"} <= set(sedatives)
+    assert {"alprazolam", "pregabalin", "morphine", "suvorexant", "ramelteon", "doxylamine"} <= set(
+        sedatives
+    )
     assert_floor(pair, ["bupropion"], sedatives, "moderate", "seizure-threshold")
 
 
-def test_a_stimulant_that_is_not_serotonergic_with_any_serotonergic_drug_is_never_silent(snap, pair):
+def test_a_stimulant_that_is_not_serotonergic_with_any_serotonergic_drug_is_never_silent(
+    snap, pair
+):
     # US methylphenidate labels: serotonin syndrome reported with serotonergic drugs.
     stimulants = members(snap, lambda i: "stimulant" in i.classes and not i.has("serotonergic"))
     assert "methylphenidate" in stimulants
@@ -97,7 +129,10 @@ def test_a_stimulant_that_is_not_serotonergic_with_any_serotonergic_drug_is_neve
 
 def test_a_serotonergic_atypical_antidepressant_with_any_depressant_is_never_silent(snap, pair):
     # Vilazodone and vortioxetine act like SSRIs; same floor as ssri-cns-depressant.
-    modulators = members(snap, lambda i: "atypical-antidepressant" in i.classes and "strong" in prop(i, "serotonergic"))
+    modulators = members(
+        snap,
+        lambda i: "atypical-antidepressant" in i.classes and "strong" in prop(i, "serotonergic"),
+    )
     assert {"vilazodone", "vortioxetine"} <= set(modulators)
     depressants = members(snap, lambda i: i.has("cns_depressant") and "opioid" not in i.classes)
     assert "alcohol" in depressants

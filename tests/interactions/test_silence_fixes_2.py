@@ -18,11 +18,20 @@ def level(finding):
 
 def stimulants(snap):
     found = members(snap, lambda i: "stimulant" in i.classes)
-    assert {"amphetamine", "lisdexamfetamine", "methylphenidate", "methamphetamine", "cocaine", "mdma"} <= set(found)
+    assert {
+        "amphetamine",
+        "lisdexamfetamine",
+        "methylphenidate",
+        "methamphetamine",
+        "cocaine",
+        "mdma",
+    } <= set(found)
     return found
 
 
-def test_every_stimulant_with_alcohol_is_never_silent_and_street_meth_is_use_with_caution(snap, pair):
+def test_every_stimulant_with_alcohol_is_never_silent_and_street_meth_is_use_with_caution(
+    snap, pair
+):
     # Patrick 2007 (methylphenidate levels up), Mendelson 1995 (meth: more work for the heart,
     # feels less drunk), Barkla 2015 (prescribed doses: small rise in side effects).
     for slug in stimulants(snap):
@@ -43,7 +52,9 @@ def test_every_stimulant_with_alcohol_is_never_silent_and_street_meth_is_use_wit
 def test_every_stimulant_with_cannabis_or_ketamine_is_use_with_caution(snap, pair):
     # Evans 1976, Foltin 1987 (heart rate above either alone); esketamine label (blood pressure).
     cannabinoids = members(snap, lambda i: "cannabinoid" in i.classes)
-    anesthetics = members(snap, lambda i: "anesthetic" in i.classes and "benzodiazepine" not in i.classes)
+    anesthetics = members(
+        snap, lambda i: "anesthetic" in i.classes and "benzodiazepine" not in i.classes
+    )
     assert "cannabis" in cannabinoids and anesthetics == ["ketamine"]
     for stimulant in stimulants(snap):
         for other in cannabinoids + anesthetics:
@@ -79,7 +90,9 @@ def test_every_tricyclic_is_lowered_by_every_inducer(snap, pair):
 
 def test_every_inducer_with_kratom_says_it_may_wear_off(snap, pair):
     # Kamble 2019: CYP3A4 clears most mitragynine (lab study only, so "Low risk").
-    herbal_opioids = members(snap, lambda i: "herbal" in i.classes and "agonist" in i.properties.get("opioid", ()))
+    herbal_opioids = members(
+        snap, lambda i: "herbal" in i.classes and "agonist" in i.properties.get("opioid", ())
+    )
     assert herbal_opioids == ["kratom"]
     for inducer in members(snap, lambda i: i.has("cyp3a4_inducer")):
         finding = pair(inducer, "kratom")
@@ -89,7 +102,9 @@ def test_every_inducer_with_kratom_says_it_may_wear_off(snap, pair):
 
 def test_every_non_sedating_anticonvulsant_with_alcohol_is_never_silent(snap, pair):
     # Carbamazepine and phenytoin labels: dizziness, drowsiness; NIAAA.
-    anticonvulsants = members(snap, lambda i: "anticonvulsant" in i.classes and not i.has("cns_depressant"))
+    anticonvulsants = members(
+        snap, lambda i: "anticonvulsant" in i.classes and not i.has("cns_depressant")
+    )
     assert "carbamazepine" in anticonvulsants
     for slug in anticonvulsants:
         finding = pair(slug, "alcohol")

@@ -45,7 +45,9 @@ def test_the_files_are_looked_at_once_per_interval(data, clock, monkeypatch):
 def test_an_edit_is_picked_up_after_the_interval(data, clock):
     first = knowledge.snapshot()
     summary = "A test edit to the summary of sertraline."
-    path = next(p for p in (data / "ingredients").glob("*.yaml") if "slug: sertraline" in p.read_text())
+    path = next(
+        p for p in (data / "ingredients").glob("*.yaml") if "slug: sertraline" in p.read_text()
+    )
     text = path.read_text()
     old = next(line for line in text.splitlines() if line.strip().startswith("summary:"))
     path.write_text(text.replace(old, old.split("summary:")[0] + f"summary: {summary}", 1))

@@ -30,8 +30,12 @@ def test_every_pair_finding_cites_only_sources_about_it(snap):
             for ref in finding.references:
                 if not ref.about & topics:
                     wrong.setdefault((finding.rule_ids, ref.id), pair)
-    assert not wrong, "\n".join(f"{rules} cites {ref} for {pair}" for (rules, ref), pair in
-                                sorted(wrong.items())[:40]) + f"\n({len(wrong)} in all)"
+    assert not wrong, (
+        "\n".join(
+            f"{rules} cites {ref} for {pair}" for (rules, ref), pair in sorted(wrong.items())[:40]
+        )
+        + f"\n({len(wrong)} in all)"
+    )
 
 
 def test_the_issue_examples_no_longer_cite_unrelated_labels(pair):
@@ -61,16 +65,23 @@ def test_duplicate_and_cumulative_findings_cite_sources_about_them(snap):
         if finding is None:
             continue
         topics = _topics(snap, finding)
-        wrong += [(finding.rule_ids, slug, ref.id) for ref in finding.references if not ref.about & topics]
+        wrong += [
+            (finding.rule_ids, slug, ref.id) for ref in finding.references if not ref.about & topics
+        ]
     for rule in snap.cumulative_rules:
-        members = [s for s, i in snap.ingredients.items() if any(sel.matches(i) for sel in rule.members)]
+        members = [
+            s for s, i in snap.ingredients.items() if any(sel.matches(i) for sel in rule.members)
+        ]
         for start in range(0, max(len(members) - 3, 1), 3):
-            medicines = [engine.Medicine(s, (s,)) for s in members[start:start + 4]]
+            medicines = [engine.Medicine(s, (s,)) for s in members[start : start + 4]]
             for finding in engine.check(snap, medicines):
                 if finding.kind == "cumulative":
                     topics = _topics(snap, finding)
-                    wrong += [(finding.rule_ids, finding.ingredients, ref.id)
-                              for ref in finding.references if not ref.about & topics]
+                    wrong += [
+                        (finding.rule_ids, finding.ingredients, ref.id)
+                        for ref in finding.references
+                        if not ref.about & topics
+                    ]
     assert not wrong, wrong[:20]
 
 

@@ -27,12 +27,18 @@ def all_findings(snap):
     found = list(table.current.values()) + list(table.stopped.values())
     for rule in snap.duplicate_rules:
         slug = next(
-            (s for s, i in snap.ingredients.items() if rule.selector and any(sel.matches(i) for sel in rule.selector)),
+            (
+                s
+                for s, i in snap.ingredients.items()
+                if rule.selector and any(sel.matches(i) for sel in rule.selector)
+            ),
             "sertraline",
         )
         found.append(engine._duplicate_finding(snap, slug, ["Brand one", "Brand two"]))
     for rule in snap.cumulative_rules:
-        members = [s for s, i in snap.ingredients.items() if any(sel.matches(i) for sel in rule.members)]
+        members = [
+            s for s, i in snap.ingredients.items() if any(sel.matches(i) for sel in rule.members)
+        ]
         medicines = [engine.Medicine(s, (s,)) for s in members[:4]]
         found.extend(f for f in engine.check(snap, medicines) if f.kind == "cumulative")
     return found
@@ -40,7 +46,9 @@ def all_findings(snap):
 
 @pytest.fixture(scope="module")
 def stand_in(snap):
-    names = sorted({i.name for i in snap.ingredients.values()} | {"DM", "LDN"}, key=len, reverse=True)
+    names = sorted(
+        {i.name for i in snap.ingredients.values()} | {"DM", "LDN"}, key=len, reverse=True
+    )
     pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
     return lambda text: pattern.sub("Xanax", text)
 
@@ -60,13 +68,22 @@ def test_every_rendered_text_reads_at_grade_8_or_below(all_findings, stand_in):
 
 
 def test_every_rule_text_reads_at_grade_8_or_below(snap, stand_in):
-    values = {"a": "Xanax", "A": "Xanax", "b": "Xanax", "B": "Xanax", "class": "pain relievers",
-              "names": "Xanax, Xanax and Xanax"}
+    values = {
+        "a": "Xanax",
+        "A": "Xanax",
+        "b": "Xanax",
+        "B": "Xanax",
+        "class": "pain relievers",
+        "names": "Xanax, Xanax and Xanax",
+    }
     rules = list(snap.rules) + list(snap.duplicate_rules) + list(snap.cumulative_rules)
     for rule in rules:
         texts = rule.texts
-        for field, text in (("summary", texts.summary), ("what_to_do", " ".join(texts.what_to_do)),
-                            ("title+summary", f"{texts.title}. {texts.summary}")):
+        for field, text in (
+            ("summary", texts.summary),
+            ("what_to_do", " ".join(texts.what_to_do)),
+            ("title+summary", f"{texts.title}. {texts.summary}"),
+        ):
             filled = engine._fill(text, values)
             assert grade(stand_in(filled), is_markdown=False) <= MAX_GRADE, (rule.id, field, filled)
 
@@ -78,7 +95,15 @@ def test_titles_are_short(snap):
 
 def test_no_text_calls_a_mix_safe_or_says_to_stop_a_medicine_alone(all_findings):
     for finding in all_findings:
-        text = " ".join([finding.title, finding.summary, *finding.what_to_do, *finding.warning_signs, finding.emergency])
+        text = " ".join(
+            [
+                finding.title,
+                finding.summary,
+                *finding.what_to_do,
+                *finding.warning_signs,
+                finding.emergency,
+            ]
+        )
         assert not SAFE.search(text), (finding.rule_ids, text)
         assert not STOP_ALONE.search(text), (finding.rule_ids, text)
 
@@ -89,15 +114,28 @@ def test_advice_about_stopping_always_involves_the_prescriber(all_findings):
             # An instruction to stop something ("Stop ...", "... stop taking ...") must name
             # the prescriber; "after you stop it" and "do not stop ... on your own" are fine.
             if re.search(r"(^|[.!] )stop\b|\bstop taking\b", step, re.IGNORECASE):
-                assert re.search(r"doctor|prescrib|pharmacist", step, re.IGNORECASE), (finding.rule_ids, step)
+                assert re.search(r"doctor|prescrib|pharmacist", step, re.IGNORECASE), (
+                    finding.rule_ids,
+                    step,
+                )
 
 
 def test_serious_findings_say_when_to_get_emergency_help(all_findings):
     for finding in all_findings:
-        if finding.severity in ("contraindicated", "major") and "cyp" not in " ".join(finding.mechanisms):
-            if finding.mechanisms[0] in ("serotonin-toxicity", "cns-depression", "qt-prolongation",
-                                         "hypertensive-crisis", "bleeding", "seizure-threshold"):
-                assert "911" in finding.emergency, (finding.rule_ids, finding.title)
+        if (
+            finding.severity in ("contraindicated", "major")
+            and "cyp" not in " ".join(finding.mechanisms)
+            and finding.mechanisms[0]
+            in (
+                "serotonin-toxicity",
+                "cns-depression",
+                "qt-prolongation",
+                "hypertensive-crisis",
+                "bleeding",
+                "seizure-threshold",
+            )
+        ):
+            assert "911" in finding.emergency, (finding.rule_ids, finding.title)
 
 
 def test_every_finding_has_warning_signs_and_steps(all_findings):
@@ -123,8 +161,11 @@ def test_every_rule_cites_a_real_https_source(snap):
 
 
 def test_every_reference_is_used_and_every_finding_has_one(snap, all_findings):
-    used = {r for rule in list(snap.rules) + list(snap.duplicate_rules) + list(snap.cumulative_rules)
-            for r in rule.references} | {r for i in snap.ingredients.values() for r in i.references}
+    used = {
+        r
+        for rule in list(snap.rules) + list(snap.duplicate_rules) + list(snap.cumulative_rules)
+        for r in rule.references
+    } | {r for i in snap.ingredients.values() for r in i.references}
     assert set(snap.references) <= used, set(snap.references) - used
     for finding in all_findings:
         assert finding.references and all(r.url.startswith("https://") for r in finding.references)
@@ -154,7 +195,8 @@ def test_every_serious_rule_has_an_emergency_line_that_names_an_action(snap):
     # Issue 10: every major or contraindicated rule says what to do in an emergency: call
     # 911, Poison Help 1-800-222-1222, 988, or go to urgent care.
     missing = [
-        rule.id for rule in list(snap.rules) + list(snap.duplicate_rules) + list(snap.cumulative_rules)
+        rule.id
+        for rule in list(snap.rules) + list(snap.duplicate_rules) + list(snap.cumulative_rules)
         if (rule.severity or "moderate") in ("major", "contraindicated")
         and not EMERGENCY_ACTION.search(rule.texts.emergency)
     ]
@@ -193,4 +235,6 @@ def test_advice_notes_read_at_grade_8_or_below_and_cite_sources(snap, stand_in):
         text = engine._fill(item.text, {"names": "Xanax and Xanax"})
         assert grade(stand_in(f"{item.title}. {text}"), is_markdown=False) <= MAX_GRADE, item.id
         assert not SAFE.search(text), item.id
-        assert item.references and all(snap.references[r].url.startswith("https://") for r in item.references)
+        assert item.references and all(
+            snap.references[r].url.startswith("https://") for r in item.references
+        )

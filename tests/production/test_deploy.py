@@ -48,8 +48,13 @@ def test_slow_clients_are_cut_off_and_requests_bounded(rendered):
 
 def test_gunicorn_is_reached_on_its_unix_socket_with_forwarded_headers_set_by_nginx(rendered):
     run, text = rendered
-    assert re.findall(r"^\s*server (unix:.*);", text, re.M) == [f"unix:{run}/gunicorn.sock max_fails=0"] * 2
-    assert directive(text, "proxy_set_header X-Forwarded-For") == ["$remote_addr"]  # replaced, not appended
+    assert (
+        re.findall(r"^\s*server (unix:.*);", text, re.M)
+        == [f"unix:{run}/gunicorn.sock max_fails=0"] * 2
+    )
+    assert directive(text, "proxy_set_header X-Forwarded-For") == [
+        "$remote_addr"
+    ]  # replaced, not appended
     assert directive(text, "proxy_set_header X-Forwarded-Proto") == ["$forwarded_proto"]
     assert directive(text, "set_real_ip_from") == ["10.0.0.0/8", "2001:db8::/32"]
     assert "listen 127.0.0.1:8999 default_server;" in text
@@ -74,10 +79,20 @@ def test_static_files_hashed_forever_manifest_hidden_hosts_from_settings(rendere
 
 def test_nginx_adds_the_apps_own_security_headers(rendered, client):
     run, _ = rendered
-    headers = dict(re.findall(r'^add_header (\S+) "(.*)" always;$', (run / "security_headers.conf").read_text(), re.M))
+    headers = dict(
+        re.findall(
+            r'^add_header (\S+) "(.*)" always;$', (run / "security_headers.conf").read_text(), re.M
+        )
+    )
     answer = client.get("/robots.txt", secure=True, HTTP_HOST="beforeyoumix.example")
-    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
-                 "Permissions-Policy", "Cross-Origin-Opener-Policy"):
+    for name in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+        "Permissions-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
         assert headers[name] == answer.headers[name], name
 
 
@@ -92,6 +107,10 @@ def test_header_values_cannot_escape_the_config():
 @pytest.mark.skipif(NGINX is None, reason="nginx not installed (make nginx-deps)")
 def test_nginx_accepts_the_rendered_config(rendered):
     run, _ = rendered
-    result = subprocess.run([NGINX, "-t", "-q", "-p", str(run), "-c", str(run / "nginx.conf"), "-e", "stderr"],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [NGINX, "-t", "-q", "-p", str(run), "-c", str(run / "nginx.conf"), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 0, result.stderr

@@ -84,14 +84,22 @@ def test_errors_in_django_and_server_loggers_are_redacted():
 
     # runserver: '"GET /check/?drugs=Zoloft HTTP/1.1" 200 123'
     record = logging.makeLogRecord(
-        {"name": "django.server", "msg": '"%s" %s %s', "args": ("GET /check/?drugs=Zoloft HTTP/1.1", 200, 123)}
+        {
+            "name": "django.server",
+            "msg": '"%s" %s %s',
+            "args": ("GET /check/?drugs=Zoloft HTTP/1.1", 200, 123),
+        }
     )
     handler_filter.filter(record)
     assert "zoloft" not in formatter.format(record).lower()
 
     # gunicorn: "Error handling request /drugs/sertraline/?x=Zoloft"
     record = logging.makeLogRecord(
-        {"name": "gunicorn.error", "msg": "Error handling request %s", "args": ("/drugs/sertraline/?x=Zoloft",)}
+        {
+            "name": "gunicorn.error",
+            "msg": "Error handling request %s",
+            "args": ("/drugs/sertraline/?x=Zoloft",),
+        }
     )
     handler_filter.filter(record)
     line = formatter.format(record).lower()
@@ -101,7 +109,12 @@ def test_errors_in_django_and_server_loggers_are_redacted():
 def test_django_request_errors_name_the_route(rf):
     request = rf.get("/drugs/sertraline/?x=Zoloft")
     record = logging.makeLogRecord(
-        {"name": "django.request", "msg": "%s: %s", "args": ("Not Found", request.path), "request": request}
+        {
+            "name": "django.request",
+            "msg": "%s: %s",
+            "args": ("Not Found", request.path),
+            "request": request,
+        }
     )
     RedactRequestFilter().filter(record)
     message = record.getMessage()
@@ -117,7 +130,9 @@ def test_exceptions_are_one_json_line():
     try:
         raise RuntimeError("boom")
     except RuntimeError:
-        record = logging.makeLogRecord({"name": "x", "msg": "failed", "exc_info": __import__("sys").exc_info()})
+        record = logging.makeLogRecord(
+            {"name": "x", "msg": "failed", "exc_info": __import__("sys").exc_info()}
+        )
     line = JSONFormatter().format(record)
     assert "\n" not in line
     assert "RuntimeError: boom" in json.loads(line)["exception"]
@@ -135,7 +150,9 @@ def configured_lines(*logger_names):
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     console = settings.LOGGING["handlers"]["console"]
-    handler.setFormatter(import_string(settings.LOGGING["formatters"][console["formatter"]]["()"])())
+    handler.setFormatter(
+        import_string(settings.LOGGING["formatters"][console["formatter"]]["()"])()
+    )
     for name in console["filters"]:
         handler.addFilter(import_string(settings.LOGGING["filters"][name]["()"])())
     loggers = [logging.getLogger(name) for name in logger_names]
@@ -157,8 +174,12 @@ def test_gunicorn_invalid_request_lines_keep_neither_address_nor_request_line():
     try:
         log = logging.getLogger("gunicorn.error")
         # What gunicorn's worker logs (workers/base.py handle_error), pre-formatted.
-        log.warning("Invalid request from ip=203.0.113.77: Invalid HTTP Version: 'GET /check/?drugs=Zoloft,Ultram HTTP/9'")
-        log.warning("Invalid request from ip=2001:db8::1: Invalid HTTP request line: 'GET /drugs/sertraline/ x y'")
+        log.warning(
+            "Invalid request from ip=203.0.113.77: Invalid HTTP Version: 'GET /check/?drugs=Zoloft,Ultram HTTP/9'"
+        )
+        log.warning(
+            "Invalid request from ip=2001:db8::1: Invalid HTTP request line: 'GET /drugs/sertraline/ x y'"
+        )
         log.warning("Invalid request from ip=198.51.100.2: Invalid HTTP Header: 'X-Percocet\\x00'")
     finally:
         detach()
@@ -169,7 +190,16 @@ def test_gunicorn_invalid_request_lines_keep_neither_address_nor_request_line():
         "invalid request: Invalid HTTP Header",
     ]
     text = "\n".join(lines()).lower()
-    for leak in ("203.0.113", "2001:db8", "198.51.100", "zoloft", "sertraline", "percocet", "/check/", "/drugs/"):
+    for leak in (
+        "203.0.113",
+        "2001:db8",
+        "198.51.100",
+        "zoloft",
+        "sertraline",
+        "percocet",
+        "/check/",
+        "/drugs/",
+    ):
         assert leak not in text, leak
 
 
@@ -179,7 +209,10 @@ def test_gunicorn_uses_the_same_log_filters_as_django():
     from tests.production.test_security import ROOT
 
     gunicorn = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))["logconfig_dict"]
-    assert gunicorn["handlers"]["console"]["filters"] == settings.LOGGING["handlers"]["console"]["filters"]
+    assert (
+        gunicorn["handlers"]["console"]["filters"]
+        == settings.LOGGING["handlers"]["console"]["filters"]
+    )
     assert gunicorn["filters"] == settings.LOGGING["filters"]
     assert "gunicorn.error" in gunicorn["loggers"]
 
@@ -199,7 +232,10 @@ def test_a_disallowed_host_is_one_short_warning_without_traceback(client, db):
     assert first["level"] == second["level"] == "WARNING"
     assert "exception" not in first and "Traceback" not in lines()[0]
     assert len(lines()[0]) < 400
-    assert "<script>" not in lines()[0] and "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" not in lines()[0]
+    assert (
+        "<script>" not in lines()[0]
+        and "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" not in lines()[0]
+    )
     assert first["message"].startswith("disallowed host: zoloft-and-ultram.example?script?")
     assert second["message"] == "disallowed host: evil.example:6666"
 
@@ -216,7 +252,11 @@ def test_other_suspicious_operations_are_one_line_with_no_visitor_text():
     finally:
         detach()
     (entry,) = [json.loads(line) for line in lines()]
-    assert entry == {**entry, "level": "WARNING", "message": "suspicious request: SuspiciousFileOperation"}
+    assert entry == {
+        **entry,
+        "level": "WARNING",
+        "message": "suspicious request: SuspiciousFileOperation",
+    }
     assert "exception" not in entry and "sertraline" not in lines()[0]
 
 

@@ -23,7 +23,9 @@ class Command(BaseCommand):
     help = "Write the ingredient x ingredient severity matrix (CSV) for review."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(Path(settings.BASE_DIR) / "docs" / "kb_matrix.csv"))
+        parser.add_argument(
+            "path", nargs="?", default=str(Path(settings.BASE_DIR) / "docs" / "kb_matrix.csv")
+        )
         parser.add_argument("--pairs", help="also write one row per pair finding to this CSV")
 
     def handle(self, *args, path, pairs, **options):
@@ -40,7 +42,11 @@ class Command(BaseCommand):
                 for y in slugs:
                     if x == y:
                         ingredient = snap.ingredients[x]
-                        row.append("" if snap.is_exempt(ingredient) else f"same:{_duplicate(snap, ingredient)}")
+                        row.append(
+                            ""
+                            if snap.is_exempt(ingredient)
+                            else f"same:{_duplicate(snap, ingredient)}"
+                        )
                         continue
                     finding = table.current.get((min(x, y), max(x, y)))
                     row.append(finding.severity if finding else "")
@@ -51,7 +57,16 @@ class Command(BaseCommand):
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(["a", "b", "severity", "title", "mechanisms", "rules"])
                 for (x, y), finding in sorted(table.current.items()):
-                    writer.writerow([x, y, finding.severity, finding.title, " ".join(finding.mechanisms), " ".join(finding.rule_ids)])
+                    writer.writerow(
+                        [
+                            x,
+                            y,
+                            finding.severity,
+                            finding.title,
+                            " ".join(finding.mechanisms),
+                            " ".join(finding.rule_ids),
+                        ]
+                    )
             self.stdout.write(f"Wrote {len(table.current)} pair findings to {pairs}")
 
 
