@@ -272,6 +272,7 @@ class CheckResult:
     summary: tuple[RiskLine, ...] = ()
     emergencies: tuple[str, ...] = ()  # each distinct "get emergency help if" sentence once
     guides: tuple[dict, ...] = ()  # guides about the medicines checked, finding or not
+    street_drugs: bool = False  # a street drug was checked: the first step is harm reduction
 
     # ---- for the page
 
@@ -305,6 +306,8 @@ class CheckResult:
 
     @property
     def next_step(self) -> str:
+        if self.street_drugs and self.show_ladder:
+            return wording.NEXT_STEP_STREET
         return wording.NEXT_STEP.get(self.highest_severity, "")
 
     @property
@@ -624,6 +627,11 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
         message=message,
         risks=tuple(risks),
         summary=tuple(summary),
+        street_drugs=any(
+            "recreational" in snap.ingredients[slug].classes
+            for medicine in current + stopped
+            for slug in medicine.ingredients
+        ),
         emergencies=_sentences(f.emergency for f in findings),
         guides=tuple(  # the guides not already linked from a risk
             g

@@ -42,6 +42,14 @@ NEXT_STEP = {
     "minor": "Tell your pharmacist you take these together at your next visit.",
 }
 
+# The same, when the list holds a street drug (CLINICAL.md, "Street drugs": meet people where
+# they are, never lecture). Said for any risk worth a ladder.
+NEXT_STEP_STREET = (
+    "Never use alone, keep naloxone (Narcan) with you, and test your drugs with fentanyl test "
+    "strips. Do not stop a prescribed medicine on your own: tell your prescriber or pharmacist "
+    "what you use. They can help without judging you."
+)
+
 # CLINICAL.md, "Many people already take both": the ladder on every serious or moderate
 # result. (label, text) pairs; the severe step carries the call link in the template.
 ACTION_LADDER = (

@@ -422,3 +422,17 @@ def test_the_printed_address_comes_from_site_url(client, settings):
     settings.SITE_URL = ""  # development: the request's own address
     html = get(client, "?drugs=Zoloft,Ultram").content.decode()
     assert "Printed from http://testserver." in html
+
+
+@pytest.mark.parametrize("drugs", ["heroin, coke", "fentanyl and meth", "xanax + heroin"])
+def test_a_street_drug_result_starts_with_harm_reduction_not_the_prescriber(client, drugs):
+    page = text(get(client, "?" + f"drugs={drugs}"))
+    now = page.split("What to do now:", 1)[1][:300]
+    assert now.startswith(" Never use alone, keep naloxone (Narcan) with you"), now
+    assert "Do not stop a prescribed medicine on your own" in now
+
+
+def test_a_prescribed_result_keeps_the_prescriber_first_step(client):
+    page = text(get(client, "?drugs=xanax, oxycodone"))
+    now = page.split("What to do now:", 1)[1][:200]
+    assert now.startswith(" Talk to your prescriber or pharmacist"), now
