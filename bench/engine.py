@@ -15,7 +15,6 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,15 +24,37 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "ERROR")
-_db = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-os.environ["DATABASE_URL"] = f"sqlite:///{_db.name}"
+_handle, _db_path = tempfile.mkstemp(suffix=".sqlite3")
+os.close(_handle)
+os.environ["DATABASE_URL"] = f"sqlite:///{_db_path}"
 
 # A realistic list, most interacting first; the first N are used.
 NAMES = [
-    "Zoloft", "Ultram 50 mg", "Xanax", "Percocet", "Tylenol", "ibuprofen 800", "warfarin",
-    "methadone", "Celexa", "Zofran", "lithium", "Wellbutrin XL 150", "Sudafed", "alcohol",
-    "gabapentin", "Ambien", "trazodone", "Flexeril", "Benadryl", "Suboxone", "Seroquel",
-    "clonidine", "Imitrex", "Lexapro", "sertaline",
+    "Zoloft",
+    "Ultram 50 mg",
+    "Xanax",
+    "Percocet",
+    "Tylenol",
+    "ibuprofen 800",
+    "warfarin",
+    "methadone",
+    "Celexa",
+    "Zofran",
+    "lithium",
+    "Wellbutrin XL 150",
+    "Sudafed",
+    "alcohol",
+    "gabapentin",
+    "Ambien",
+    "trazodone",
+    "Flexeril",
+    "Benadryl",
+    "Suboxone",
+    "Seroquel",
+    "clonidine",
+    "Imitrex",
+    "Lexapro",
+    "sertaline",
 ]
 STOPPED = ["Prozac"]
 
@@ -77,8 +98,8 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("import_articles", verbosity=0)
 
-    from medicines import engine, knowledge
     from interactions import services
+    from medicines import engine, knowledge
     from medicines.resolver import Resolved, resolver_for
 
     start = time.perf_counter()
@@ -109,17 +130,22 @@ def main():
         stopped = [engine.Medicine("Prozac", ("fluoxetine",))]
         findings = engine.check(snap, medicines, stopped)
 
-        def cold_check():  # every pair computed again, as for a list nobody sent before
-            engine._memo_pair.cache_clear()
+        def cold_check(medicines=medicines, stopped=stopped):  # every pair computed again,
+            engine._memo_pair.cache_clear()  # as for a list nobody sent before
             engine.check(snap, medicines, stopped)
 
         cold_t = timed(cold_check, args.runs)
-        engine_t = timed(lambda: engine.check(snap, medicines, stopped), args.runs)
-        service_t = timed(lambda: services.check(names, STOPPED), args.runs)
-        url = "/api/v1/interactions?drugs=" + ",".join(names) + "&recently_stopped=" + ",".join(STOPPED)
+        engine_t = timed(lambda m=medicines, s=stopped: engine.check(snap, m, s), args.runs)
+        service_t = timed(lambda n=names: services.check(n, STOPPED), args.runs)
+        url = (
+            "/api/v1/interactions?drugs="
+            + ",".join(names)
+            + "&recently_stopped="
+            + ",".join(STOPPED)
+        )
         response = client.get(url)
         assert response.status_code == 200
-        api_t = timed(lambda: client.get(url), args.runs)
+        api_t = timed(lambda u=url: client.get(u), args.runs)
         rows.append((n, len(findings), cold_t, engine_t, service_t, api_t, len(response.content)))
 
     lines = [
@@ -144,7 +170,7 @@ def main():
         f"the tools build it: kb_matrix, the class table, peer review) {table_ms:.0f} ms.",
     ]
     print("\n".join(lines))
-    os.unlink(_db.name)
+    os.unlink(_db_path)
 
 
 if __name__ == "__main__":

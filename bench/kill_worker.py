@@ -65,7 +65,9 @@ def main(argv=None):
     stop, lock = threading.Event(), threading.Lock()
     counts = {"total": 0, "cut": 0, "statuses": {}}
     threads = [
-        threading.Thread(target=load, args=(args.host, args.port, paths, stop, counts, lock), daemon=True)
+        threading.Thread(
+            target=load, args=(args.host, args.port, paths, stop, counts, lock), daemon=True
+        )
         for _ in range(args.threads)
     ]
     for thread in threads:
@@ -79,8 +81,17 @@ def main(argv=None):
         thread.join(timeout=15)
     after = children(args.master)
     replaced = victim not in after and len(after) >= len(before)
-    print(json.dumps({**counts, "killed": victim, "workers_before": len(before), "workers_after": len(after),
-                      "replaced": replaced}))
+    print(
+        json.dumps(
+            {
+                **counts,
+                "killed": victim,
+                "workers_before": len(before),
+                "workers_after": len(after),
+                "replaced": replaced,
+            }
+        )
+    )
     return 0 if counts["cut"] <= args.max_cut and replaced else 1
 
 

@@ -13,8 +13,15 @@ from urllib.parse import urlsplit
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def weigh(browser, base: str, path: str) -> dict:
@@ -32,12 +39,15 @@ def weigh(browser, base: str, path: str) -> dict:
         url = urlsplit(request.url)
         if url.scheme in ("http", "https") and url.netloc != origin:
             foreign.append(request.url)
-        items.append({
-            "path": url.path,
-            "status": response.status if response else None,
-            "encoding": (response.headers.get("content-encoding") if response else None) or "identity",
-            "bytes": transferred,
-        })
+        items.append(
+            {
+                "path": url.path,
+                "status": response.status if response else None,
+                "encoding": (response.headers.get("content-encoding") if response else None)
+                or "identity",
+                "bytes": transferred,
+            }
+        )
     context.close()
     return {
         "page": path,

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_kb import knowledge_module  # noqa: E402
+from synthetic_kb import knowledge_module
 
 TYPO_RATE = 0.1
 
@@ -91,7 +91,9 @@ def write(out: Path, kb: Path | None = None, count: int = 3000, seed: int = 1) -
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--kb", type=Path, default=None, help="knowledge folder (default: the real one)")
+    parser.add_argument(
+        "--kb", type=Path, default=None, help="knowledge folder (default: the real one)"
+    )
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)

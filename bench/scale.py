@@ -23,6 +23,7 @@ and reported as such. Results: bench/results/scale.json and a Markdown table on 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -34,7 +35,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -52,10 +52,8 @@ RESULTS = ROOT / "bench" / "results"
 def children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 
@@ -80,9 +78,9 @@ def uss_mb(pid: int) -> float | None:
         text = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
         return None
-    fields = dict(
-        (line.split(":")[0], int(line.split()[1])) for line in text.splitlines()[1:] if ":" in line
-    )
+    fields = {
+        line.split(":")[0]: int(line.split()[1]) for line in text.splitlines()[1:] if ":" in line
+    }
     return round((fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) / 1024, 1)
 
 
@@ -197,19 +195,13 @@ def stop(serve: subprocess.Popen) -> None:
     pids = descendants(serve.pid)
     if serve.poll() is None:
         serve.send_signal(signal.SIGTERM)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         serve.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        pass
     for pid in [serve.pid, *pids]:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         serve.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def run_size(size: int, work: Path) -> dict:
@@ -287,7 +279,7 @@ def table(results: list[dict]) -> str:
             rows.append(head + f"| {r['failed']} | | | |")
             continue
 
-        def largest(key):
+        def largest(key, r=r):
             return max(x for x in r[key]["workers_uss_mb"] if x is not None)
 
         rows.append(
@@ -333,17 +325,19 @@ def verdicts(results: list[dict]) -> list[str]:
 
 def write_doc(results: list[dict]) -> None:
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    section = "\n".join([
-        START,
-        f"Measured {when} with `make bench-scale` (bench/scale.py: nginx -> gunicorn with "
-        f"config/gunicorn.conf.py, {os.cpu_count()} cores shared with the load generator; "
-        f"{CHECKS:,} distinct checks, then {DURATION} s of `/check/` at 4 connections).",
-        "",
-        table(results),
-        "",
-        *verdicts(results),
-        END,
-    ])
+    section = "\n".join(
+        [
+            START,
+            f"Measured {when} with `make bench-scale` (bench/scale.py: nginx -> gunicorn with "
+            f"config/gunicorn.conf.py, {os.cpu_count()} cores shared with the load generator; "
+            f"{CHECKS:,} distinct checks, then {DURATION} s of `/check/` at 4 connections).",
+            "",
+            table(results),
+            "",
+            *verdicts(results),
+            END,
+        ]
+    )
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
     if START in text and END in text:
         text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]

@@ -47,7 +47,9 @@ def probe(host, port, path, timeout):
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
             sock.settimeout(max(0.05, timeout - (time.monotonic() - started)))
-            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+            sock.sendall(
+                f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+            )
             first = sock.recv(64)
         status = int(first.split(b" ", 2)[1]) if first.startswith(b"HTTP/") else 0
     except (OSError, ValueError, IndexError):
@@ -73,7 +75,9 @@ def main(argv=None):
     stop = threading.Event()
     opened = []
     threads = [
-        threading.Thread(target=slow_socket, args=(args.host, args.port, args.seconds, stop, opened), daemon=True)
+        threading.Thread(
+            target=slow_socket, args=(args.host, args.port, args.seconds, stop, opened), daemon=True
+        )
         for _ in range(args.sockets)
     ]
     for thread in threads:
@@ -90,16 +94,20 @@ def main(argv=None):
         thread.join(timeout=3)
 
     failed = [r for r in results if r[0] != 200 or r[1] > args.max_ms]
-    print(json.dumps({
-        "sockets": args.sockets,
-        "connected": len(opened),
-        "seconds": args.seconds,
-        "probes": len(results),
-        "failed": len(failed),
-        "statuses": [r[0] for r in results],
-        "ms": [r[1] for r in results],
-        "max_ms": max(r[1] for r in results),
-    }))
+    print(
+        json.dumps(
+            {
+                "sockets": args.sockets,
+                "connected": len(opened),
+                "seconds": args.seconds,
+                "probes": len(results),
+                "failed": len(failed),
+                "statuses": [r[0] for r in results],
+                "ms": [r[1] for r in results],
+                "max_ms": max(r[1] for r in results),
+            }
+        )
+    )
     return 1 if failed else 0
 
 

@@ -47,7 +47,11 @@ def machine() -> dict:
             break
     memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
     config = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
-    postgres = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: int(v))[-1] if Path("/usr/lib/postgresql").exists() else "?"
+    postgres = (
+        sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: int(v))[-1]
+        if Path("/usr/lib/postgresql").exists()
+        else "?"
+    )
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -64,8 +68,16 @@ def machine() -> dict:
 
 def main(results_dir: str, connections: str, duration: str) -> None:
     results = Path(results_dir)
-    runs = [json.loads(line) for line in (results / "wrk.jsonl").read_text().splitlines() if line.strip()]
-    weights = [json.loads(line) for line in (results / "weight.jsonl").read_text().splitlines() if line.strip()]
+    runs = [
+        json.loads(line)
+        for line in (results / "wrk.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    weights = [
+        json.loads(line)
+        for line in (results / "weight.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     by_name = {run["name"]: run["wrk"] for run in runs}
     ceiling = by_name["robots"]["rps"]
     static = by_name["static"]["rps"]
@@ -105,44 +117,48 @@ def main(results_dir: str, connections: str, duration: str) -> None:
         f"| `{w['page']}` | {w['requests']} | {w['transferred_bytes'] / 1024:.1f} KB | {len(w['third_party_requests'])} |"
         for w in weights
     ]
-    section = "\n".join([
-        START,
-        f"Measured {when} with `make bench` ({duration} s per target after a 3 s warm-up, keep-alive connections, "
-        "`Accept-Encoding: gzip`; checker and API: a different random list of real names on every request). "
-        "Each target's share of the ceiling is taken against `/robots.txt` measured just before it, at the "
-        "same connections, so that other load on the machine moves both alike.",
-        "",
-        f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB memory, Linux {info['kernel']}; "
-        f"Python {info['python']}, PostgreSQL {info['postgresql']}, Redis {info['redis']}, nginx {info['nginx']}, "
-        f"wrk {info['wrk']}; gunicorn {info['gunicorn']} behind nginx on a unix socket. "
-        "The load generator shares the two cores with the server.",
-        "",
-        "| Target | Connections | Requests/s | p50 ms | p99 ms | Errors | `/robots.txt` just before, req/s "
-        "| vs `/robots.txt` | vs static |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        *rows,
-        "",
-        "What a first visit transfers (Chromium, cache off, compressed bodies and headers, all requests):",
-        "",
-        "| Page | Requests | Transferred | Third-party requests |",
-        "| --- | ---: | ---: | ---: |",
-        *weight_rows,
-        "",
-        "| Target | Goal | Measured | |",
-        "| --- | --- | --- | --- |",
-        f"| Errors | 0 | {total_errors} | {verdict(total_errors == 0)} |",
-        *target_rows,
-        f"| Home and guide transferred | < 60 KB each | "
-        f"{', '.join(f'{w['transferred_bytes'] / 1024:.1f} KB' for w in weights)} | {verdict(not heavy)} |",
-        f"| Third-party requests | 0 | {len(foreign)} | {verdict(not foreign)} |",
-        END,
-    ])
-    (results / "load.json").write_text(json.dumps({"when": when, "machine": info, "runs": runs, "weights": weights}, indent=2))
+    section = "\n".join(
+        [
+            START,
+            f"Measured {when} with `make bench` ({duration} s per target after a 3 s warm-up, keep-alive connections, "
+            "`Accept-Encoding: gzip`; checker and API: a different random list of real names on every request). "
+            "Each target's share of the ceiling is taken against `/robots.txt` measured just before it, at the "
+            "same connections, so that other load on the machine moves both alike.",
+            "",
+            f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB memory, Linux {info['kernel']}; "
+            f"Python {info['python']}, PostgreSQL {info['postgresql']}, Redis {info['redis']}, nginx {info['nginx']}, "
+            f"wrk {info['wrk']}; gunicorn {info['gunicorn']} behind nginx on a unix socket. "
+            "The load generator shares the two cores with the server.",
+            "",
+            "| Target | Connections | Requests/s | p50 ms | p99 ms | Errors | `/robots.txt` just before, req/s "
+            "| vs `/robots.txt` | vs static |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *rows,
+            "",
+            "What a first visit transfers (Chromium, cache off, compressed bodies and headers, all requests):",
+            "",
+            "| Page | Requests | Transferred | Third-party requests |",
+            "| --- | ---: | ---: | ---: |",
+            *weight_rows,
+            "",
+            "| Target | Goal | Measured | |",
+            "| --- | --- | --- | --- |",
+            f"| Errors | 0 | {total_errors} | {verdict(total_errors == 0)} |",
+            *target_rows,
+            f"| Home and guide transferred | < 60 KB each | "
+            f"{', '.join(f'{w["transferred_bytes"] / 1024:.1f} KB' for w in weights)} | {verdict(not heavy)} |",
+            f"| Third-party requests | 0 | {len(foreign)} | {verdict(not foreign)} |",
+            END,
+        ]
+    )
+    (results / "load.json").write_text(
+        json.dumps({"when": when, "machine": info, "runs": runs, "weights": weights}, indent=2)
+    )
     print(section)
 
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n## Load\n\n"
     if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
+        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     DOC.parent.mkdir(exist_ok=True)

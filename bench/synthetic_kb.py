@@ -46,10 +46,51 @@ def real_data_dir() -> Path:
 
 
 # Made-up names that read like medicines: two to four syllables and a drug-like ending.
-ONSETS = "b br c cl d dr f fl g gr k l m n p pr r s st t tr v z x".split()
-VOWELS = "a e i o u a e i o ay".split()
+ONSETS = [
+    "b",
+    "br",
+    "c",
+    "cl",
+    "d",
+    "dr",
+    "f",
+    "fl",
+    "g",
+    "gr",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "pr",
+    "r",
+    "s",
+    "st",
+    "t",
+    "tr",
+    "v",
+    "z",
+    "x",
+]
+VOWELS = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "ay"]
 CODAS = ["", "", "", "n", "r", "l", "x", "s", "m"]
-GENERIC_ENDINGS = "ine ide ol am ex ate one azole pril tan mab afil etine oxone ipine".split()
+GENERIC_ENDINGS = [
+    "ine",
+    "ide",
+    "ol",
+    "am",
+    "ex",
+    "ate",
+    "one",
+    "azole",
+    "pril",
+    "tan",
+    "mab",
+    "afil",
+    "etine",
+    "oxone",
+    "ipine",
+]
 BRAND_ENDINGS = ["", "", "", "a", "ex", "ix", "on", "yl", "ra", "o", " XR", " ER", " CR", "-D"]
 
 
@@ -158,13 +199,19 @@ def build(count: int, out: Path, seed: int = 1, src: Path | None = None) -> dict
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ingredients", type=int, required=True, help="how many in all (at least the real ones)")
+    parser.add_argument(
+        "--ingredients", type=int, required=True, help="how many in all (at least the real ones)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder to write (replaced)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--no-check", action="store_true", help="skip loading it with the real loader")
+    parser.add_argument(
+        "--no-check", action="store_true", help="skip loading it with the real loader"
+    )
     args = parser.parse_args(argv)
     made = build(args.ingredients, args.out, args.seed)
-    line = f"{args.out}: {made['ingredients']} ingredients, {made['brands_added']} brand names added"
+    line = (
+        f"{args.out}: {made['ingredients']} ingredients, {made['brands_added']} brand names added"
+    )
     if not args.no_check:
         snap = knowledge_module().load(args.out)
         names = len(snap.ingredients) + sum(1 + len(p.synonyms) for p in snap.products)
