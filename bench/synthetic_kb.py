@@ -30,15 +30,10 @@ BRANDS_PER_INGREDIENT = 13
 
 
 def knowledge_module():
-    """The knowledge module, before (interactions/) or after (medicines/) the domain moved."""
+    """The domain's knowledge module (medicines.knowledge), imported on first use."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    for name in ("medicines.knowledge", "medicines.knowledge"):
-        try:
-            return importlib.import_module(name)
-        except ImportError:
-            continue
-    raise SystemExit("no knowledge module found (medicines.knowledge or medicines.knowledge)")
+    return importlib.import_module("medicines.knowledge")
 
 
 def real_data_dir() -> Path:
