@@ -273,13 +273,11 @@ class RuleIndex:
     by_class: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> slugs
 
 
+@functools.lru_cache(maxsize=4)
 def rule_index(snap: Snapshot) -> RuleIndex:
-    """The snapshot's rule index, built on first use (and at server start, before forking)."""
-    index = snap.cache.get("rule_index")
-    if index is None:
-        index = _build_rule_index(snap)
-        snap.cache["rule_index"] = index
-    return index
+    """The snapshot's rule index, built on first use (and at server start, before forking).
+    Snapshots of one data version are equal, so they share it."""
+    return _build_rule_index(snap)
 
 
 def _build_rule_index(snap: Snapshot) -> RuleIndex:
@@ -473,11 +471,12 @@ class PairTable:
 def pair_table(snap: Snapshot) -> PairTable:
     """Every pair finding of the snapshot, for tools that need them all (kb_matrix, the
     class table, peer review, tests). Quadratic: never called by a check or a page."""
-    table = snap.cache.get("pair_table")
-    if table is None:
-        table = _build_pair_table(snap)
-        snap.cache["pair_table"] = table
-    return table
+    return _pair_table(snap)
+
+
+@functools.lru_cache(maxsize=2)
+def _pair_table(snap: Snapshot) -> PairTable:
+    return _build_pair_table(snap)
 
 
 def _build_pair_table(snap: Snapshot) -> PairTable:

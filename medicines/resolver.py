@@ -27,6 +27,7 @@ Plain Python over a knowledge snapshot; no ORM, no request.
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import math
 import re
@@ -704,10 +705,7 @@ class NameIndex:
         return ranked[:limit]
 
 
+@functools.lru_cache(maxsize=4)
 def resolver_for(snap: Snapshot) -> Resolver:
-    """One resolver per snapshot, built on first use."""
-    resolver = snap.cache.get("resolver")
-    if resolver is None:
-        resolver = Resolver(snap)
-        snap.cache["resolver"] = resolver
-    return resolver
+    """One resolver per data version, built on first use (and at server start)."""
+    return Resolver(snap)
