@@ -186,6 +186,13 @@ def read(resolver, text):
                 ("xanax", "Xanax", ("alprazolam",)),
             ],
         ),
+        (
+            "percs, xanax bars",
+            [
+                ("percs", "Percocet", ("acetaminophen", "oxycodone")),
+                ("xanax bars", "Xanax", ("alprazolam",)),
+            ],
+        ),
         # unknown and not-covered pieces stay visible, on their own
         (
             "metformin and zoloft",
