@@ -11,11 +11,7 @@ import json
 import pytest
 from django.test import Client
 
-from medicines.knowledge import SEVERITY_RANK
-
-
-def members(snap, test):
-    return sorted(s for s, i in snap.ingredients.items() if test(i) and not snap.is_exempt(i))
+from tests.interactions.floors import assert_floor, members
 
 
 def ssris_and_snris(snap):
@@ -34,20 +30,6 @@ def opioids(snap):
 
 def stimulants(snap):
     return members(snap, lambda i: "stimulant" in i.classes)
-
-
-def assert_floor(pair, xs, ys, floor, mechanism=None):
-    too_low = []
-    for x in xs:
-        for y in ys:
-            if x == y:
-                continue
-            finding = pair(x, y)
-            if finding is None or SEVERITY_RANK[finding.severity] < SEVERITY_RANK[floor]:
-                too_low.append((x, y, finding and finding.severity))
-            elif mechanism and mechanism not in finding.mechanisms:
-                too_low.append((x, y, f"no {mechanism}"))
-    assert not too_low, too_low[:20]
 
 
 def test_the_classes_are_not_empty(snap):

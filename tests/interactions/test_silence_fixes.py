@@ -7,10 +7,7 @@ docs/KB_REVIEW.md ("TripSit walk").
 """
 
 from medicines.knowledge import SEVERITY_RANK
-
-
-def members(snap, test):
-    return sorted(s for s, i in snap.ingredients.items() if test(i) and not snap.is_exempt(i))
+from tests.interactions.floors import assert_floor, members
 
 
 def prop(ingredient, name):
@@ -31,23 +28,6 @@ def opioid_depressants(snap):
             and "strong" in prop(i, "cns_depressant")
         ),
     )
-
-
-def assert_floor(pair, xs, ys, floor, mechanism=None, rules=None):
-    assert xs and ys
-    wrong = []
-    for x in xs:
-        for y in ys:
-            if x == y:
-                continue
-            finding = pair(x, y)
-            if finding is None or SEVERITY_RANK[finding.severity] < SEVERITY_RANK[floor]:
-                wrong.append((x, y, finding and finding.severity))
-            elif mechanism and mechanism not in finding.mechanisms:
-                wrong.append((x, y, f"no {mechanism}", finding.mechanisms))
-            elif rules and not set(rules) & set(finding.rule_ids):
-                wrong.append((x, y, f"none of {rules}", finding.rule_ids))
-    assert not wrong, wrong[:20]
 
 
 def test_an_maoi_antidepressant_with_any_sedative_is_at_least_use_with_caution(snap, pair):

@@ -6,10 +6,7 @@ medicines/data/rules.yaml and docs/KB_REVIEW.md ("TripSit walk").
 """
 
 from medicines.knowledge import SEVERITY_RANK
-
-
-def members(snap, test):
-    return sorted(s for s, i in snap.ingredients.items() if test(i) and not snap.is_exempt(i))
+from tests.interactions.floors import members
 
 
 def level(finding):
