@@ -2,7 +2,7 @@ from django.urls import path
 
 from articles import views
 from articles.feeds import LatestGuidesFeed
-from config.http import public_page, read_only
+from web.http import public_page, read_only
 
 app_name = "articles"
 

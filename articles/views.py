@@ -1,5 +1,5 @@
 """Guides, topics, tags, search and the about page. Each view declares its HTTP policy
-(config.http)."""
+(web.http)."""
 
 from pathlib import Path
 
@@ -13,10 +13,10 @@ from django.utils.http import http_date
 from articles import search as guide_search
 from articles.models import Article, Category, Tag
 from articles.reads import count_read
-from config.http import private, public_page, read_only
-from config.ratelimits import limit
 from medicines import knowledge
 from medicines.resolver import Resolved, resolver_for
+from web.http import private, public_page, read_only
+from web.ratelimits import limit
 
 PER_PAGE = 10
 # Written by the editorial team with every knowledge change; read at request time, no git.

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # config/gunicorn.conf.py imports config.logs, as under gunicorn
+sys.path.insert(0, str(ROOT))  # config/gunicorn.conf.py imports web.logs, as under gunicorn
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- load-results:start -->", "<!-- load-results:end -->"
 LABELS = {

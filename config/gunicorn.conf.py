@@ -13,7 +13,7 @@ import gc
 import multiprocessing
 import os
 
-from config.logs import logging_config
+from web.logs import logging_config
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -41,7 +41,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 limit_request_line = 8190
 limit_request_fields = 100
 
-# Django logs one JSON line per request (config.middleware.RequestLogMiddleware), so no
+# Django logs one JSON line per request (web.middleware.RequestLogMiddleware), so no
 # gunicorn access log: its lines would carry the query string, which is health data.
 accesslog = None
 logconfig_dict = logging_config(os.environ.get("LOG_LEVEL", "INFO"), gunicorn=True)

@@ -15,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.logs import logging_config
+from web.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ if not DEBUG:
 # The site's public address (scheme and host, no path), e.g. https://beforeyoumix.example.org.
 # Every absolute URL the site writes (feed, sitemap, robots.txt, canonical links, share
 # links, printed results) starts with it, never with what a request's Host or
-# X-Forwarded-Proto claims (config.http.site_url). Required with DEBUG off; in development,
+# X-Forwarded-Proto claims (web.http.site_url). Required with DEBUG off; in development,
 # unset, it is taken from each request.
 SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 if SITE_URL:
@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "axes",
-    "config.apps.SiteConfig",
+    "web.apps.WebConfig",
     "articles",
     "interactions",
 ]
@@ -85,18 +85,18 @@ INSTALLED_APPS = [
 #   anything reads them.
 # - Security headers, the CSP and the no-store safety net sit above SecurityMiddleware and
 #   WhiteNoise, so the HTTPS redirect and static files get them too.
-# - Caching, privacy and rate limits are declared on each view (config.http,
-#   config.ratelimits); ConditionalGetMiddleware answers 304s for public pages.
+# - Caching, privacy and rate limits are declared on each view (web.http,
+#   web.ratelimits); ConditionalGetMiddleware answers 304s for public pages.
 MIDDLEWARE = [
-    "config.middleware.RequestLogMiddleware",
-    "config.middleware.ForwardedHeadersMiddleware",
-    "config.middleware.SecurityHeadersMiddleware",
+    "web.middleware.RequestLogMiddleware",
+    "web.middleware.ForwardedHeadersMiddleware",
+    "web.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "config.middleware.PrivateAnswersMiddleware",
+    "web.middleware.PrivateAnswersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.StaticFilesMiddleware",  # WhiteNoise, without its manifest
-    "config.middleware.GZipMiddleware",
+    "web.middleware.StaticFilesMiddleware",  # WhiteNoise, without its manifest
+    "web.middleware.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "config.middleware.DatabaseUnavailableMiddleware",
+    "web.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,10 +123,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "config.context_processors.site",
+                "web.context_processors.site",
             ],
-            # {% url %} that keeps what it reversed (config/templatetags/cached_url.py).
-            "builtins": ["config.templatetags.cached_url"],
+            # {% url %} that keeps what it reversed (web/templatetags/cached_url.py).
+            "builtins": ["web.templatetags.cached_url"],
         },
     },
 ]
@@ -158,7 +158,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 # rotating addresses inside one /64 does not help) and, separately, per username (so
 # failures spread over many addresses still lock the account being guessed).
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_CLIENT_IP_CALLABLE = "config.ratelimits.client_key_for_axes"
+AXES_CLIENT_IP_CALLABLE = "web.ratelimits.client_key_for_axes"
 AXES_RESET_ON_SUCCESS = True
 # Failures are logged as JSON lines by our handler; no HTML in the log.
 AXES_VERBOSE = False
@@ -239,7 +239,7 @@ CSRF_COOKIE_HTTPONLY = True
 # proxy on the local unix socket gunicorn listens on (REMOTE_ADDR is empty there), as
 # deploy/serve.sh runs it. Only from these peers are X-Forwarded-For (the client's address:
 # rate limits, admin lockouts) and X-Forwarded-Proto (HTTPS) believed; from anyone else
-# both headers are dropped (config.middleware.ForwardedHeadersMiddleware). Empty: no proxy.
+# both headers are dropped (web.middleware.ForwardedHeadersMiddleware). Empty: no proxy.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 BEHIND_PROXY = bool(TRUSTED_PROXIES)
 if BEHIND_PROXY:
@@ -254,13 +254,13 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 # Two caches: "default" holds rate-limit counters, "pages" the rendered public pages
-# (config.http.public_page), so evicting pages never resets a limit. In production two
+# (web.http.public_page), so evicting pages never resets a limit. In production two
 # Redis instances, because maxmemory and the eviction policy are per instance: REDIS_URL
 # (counters; maxmemory-policy noeviction, nothing is ever evicted) and REDIS_PAGES_URL
 # (pages; maxmemory with allkeys-lru, so flooding it evicts old pages and never grows it).
 # Without REDIS_PAGES_URL, pages go in REDIS_URL's next database (check --deploy warns,
 # beforeyoumix.W005). Local memory without Redis. A Redis outage degrades to "no cache"
-# (config.cache): slower, never down.
+# (web.cache): slower, never down.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
@@ -287,7 +287,7 @@ def _next_database(url: str) -> str:
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 if REDIS_URL:
     _redis = {
-        "BACKEND": "config.cache.FaultTolerantRedisCache",
+        "BACKEND": "web.cache.FaultTolerantRedisCache",
         "TIMEOUT": 300,
         "OPTIONS": {"RETRY_AFTER_SECONDS": float(os.environ.get("CACHE_RETRY_AFTER_SECONDS", "5"))},
     }
@@ -331,7 +331,7 @@ COUNTER_BATCH = int(os.environ.get("COUNTER_BATCH", "1" if DEBUG else "20"))
 KNOWLEDGE_DIR = os.environ.get("KNOWLEDGE_DIR", "")
 
 # Per-client limits on the checker, the API and search, declared on their views
-# (config.ratelimits).
+# (web.ratelimits).
 # Off by default in development and tests; always on in production.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", not DEBUG)
 RATELIMITS = {
@@ -341,6 +341,6 @@ RATELIMITS = {
 }
 RATELIMIT_FAIL_OPEN = True  # a cache outage must not lock everyone out of the checker
 
-# One JSON line per request and per event (config.logs). Request paths are logged as their
+# One JSON line per request and per event (web.logs). Request paths are logged as their
 # URL pattern and never with a query string: what people check is health data.
 LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO"))

@@ -4,8 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
-from config import views
-from config.http import public_page, read_only
+from web import views
+from web.http import public_page, read_only
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,4 +26,4 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-handler403 = "config.views.permission_denied"
+handler403 = "web.views.permission_denied"

@@ -21,11 +21,11 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
-from config.http import private
-from config.ratelimits import Throttle
 from interactions import services
 from interactions.forms import MAX_NAME_LENGTH, MESSAGES, CheckForm, _unreadable
 from medicines.knowledge import KnowledgeError
+from web.http import private
+from web.ratelimits import Throttle
 
 logger = logging.getLogger(__name__)
 

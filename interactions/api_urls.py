@@ -15,8 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path, reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from config.http import private
 from interactions.api import api, error_response
+from web.http import private
 
 JSON = "application/json; charset=utf-8"
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def _json_errors(view):
         elif not response.get("Content-Type", "").startswith("application/json"):
             response = error_response(request, "bad_request")
         if head:
-            # HEAD again: config.middleware.RequestLogMiddleware drops the body and keeps its
+            # HEAD again: web.middleware.RequestLogMiddleware drops the body and keeps its
             # length in Content-Length, as for every HEAD answer.
             request.method = "HEAD"
         return response

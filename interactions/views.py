@@ -19,11 +19,11 @@ from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
 from articles.linking import guides_about_drug
-from config.http import private, public_page, read_only, site_url
-from config.ratelimits import limit
 from interactions import services, wording
 from interactions.forms import CODES, MESSAGES, CheckForm
 from medicines import engine, knowledge
+from web.http import private, public_page, read_only, site_url
+from web.ratelimits import limit
 
 FIELDS = ("drugs", "recently_stopped")
 

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = {
-    "medicines": {"django", "interactions", "articles", "config"},
+    "medicines": {"django", "interactions", "articles", "config", "web"},
     "articles": {"interactions"},
 }
 

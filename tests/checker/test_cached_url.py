@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 
-from config.templatetags import cached_url
+from web.templatetags import cached_url
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from config.logs import JSONFormatter, RedactRequestFilter
+from web.logs import JSONFormatter, RedactRequestFilter
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The shared page cache (config.http.public_page), conditional GET and Cache-Control."""
+"""The shared page cache (web.http.public_page), conditional GET and Cache-Control."""
 
 import json
 import re

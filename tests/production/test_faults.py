@@ -30,7 +30,7 @@ def redis_cache(port: int, retry_after: float = 0.2) -> dict:
     """Rate limits in database 0, pages in database 1 (production uses two instances)."""
     return {
         alias: {
-            "BACKEND": "config.cache.FaultTolerantRedisCache",
+            "BACKEND": "web.cache.FaultTolerantRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/{number}",
             "OPTIONS": {"RETRY_AFTER_SECONDS": retry_after},
         }

@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 
-from config.logs import JSONFormatter, RedactRequestFilter
+from web.logs import JSONFormatter, RedactRequestFilter
 
 NAMES = ["zoloft", "ultram", "sertraline", "tramadol", "xanax", "percocet", "sertaline"]
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import override_settings
 
-from config.ratelimits import client_ip
+from web.ratelimits import client_ip
 
 LIMITED = override_settings(RATELIMIT_ENABLED=True, RATELIMITS={"check": "3/m", "api": "3/m"})
 
@@ -144,7 +144,7 @@ def test_a_cache_outage_does_not_lock_anyone_out(client, db, visitor, settings):
     settings.RATELIMITS = {"check": "3/m", "api": "3/m"}
     settings.CACHES = {
         alias: {
-            "BACKEND": "config.cache.FaultTolerantRedisCache",
+            "BACKEND": "web.cache.FaultTolerantRedisCache",
             "LOCATION": f"redis://127.0.0.1:9/{n}",  # nothing listens on the discard port
         }
         for n, alias in enumerate(["default", "pages"])

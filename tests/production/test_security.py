@@ -264,7 +264,7 @@ def test_robots_txt_does_not_reveal_the_admin_address(client, db):
 
 
 def test_deploy_checks(settings, monkeypatch):
-    from config import checks
+    from web import checks
 
     for name in ("GUNICORN_BIND", "NGINX_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"):
         monkeypatch.delenv(name, raising=False)
@@ -289,7 +289,7 @@ def test_deploy_checks(settings, monkeypatch):
     settings.TRUSTED_PROXIES = ["unix"]
     assert checks.trusted_proxies(None) == []
 
-    redis = {"BACKEND": "config.cache.FaultTolerantRedisCache"}
+    redis = {"BACKEND": "web.cache.FaultTolerantRedisCache"}
     settings.CACHES = {
         "default": {**redis, "LOCATION": "redis://cache:6379/0"},
         "pages": {**redis, "LOCATION": "redis://cache:6379/1"},

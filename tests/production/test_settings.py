@@ -41,9 +41,9 @@ def test_postgres_and_redis():
         assert max_age == 60 and health_checks is True  # persistent, checked before reuse
     assert found["routers"] == []  # no read replicas until reads can be routed safely
     assert found["caches"] == {
-        "default": ["config.cache.FaultTolerantRedisCache", "redis://cache:6379/2"],
+        "default": ["web.cache.FaultTolerantRedisCache", "redis://cache:6379/2"],
         # Pages in the next database: clearing them (a FLUSHDB) never resets a rate limit.
-        "pages": ["config.cache.FaultTolerantRedisCache", "redis://cache:6379/3"],
+        "pages": ["web.cache.FaultTolerantRedisCache", "redis://cache:6379/3"],
     }
 
 

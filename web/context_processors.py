@@ -1,4 +1,4 @@
-from config.http import site_url
+from web.http import site_url
 
 
 def site(request):
@@ -6,7 +6,7 @@ def site(request):
     development the request's) and the page's canonical address.
 
     The canonical address is the path alone, plus the query only on public pages, where
-    config.http.public_page has already cut it to the page's own parameters (?page=2): a
+    web.http.public_page has already cut it to the page's own parameters (?page=2): a
     private page's query (a medicine list) never becomes part of a link.
     """
     base = site_url(request)

@@ -1,4 +1,4 @@
-"""System checks (registered in config.apps). `manage.py check --deploy` must report none
+"""System checks (registered in web.apps). `manage.py check --deploy` must report none
 in production; docs/DEPLOY.md says what each one means and how to fix it.
 
     beforeyoumix.E001  SITE_URL's host is not in ALLOWED_HOSTS         (always checked)
@@ -18,7 +18,7 @@ from django.http.request import validate_host
 
 
 def site_url_host_allowed(app_configs, **kwargs):
-    """Public pages are rendered as requests for SITE_URL (config.http): Django must
+    """Public pages are rendered as requests for SITE_URL (web.http): Django must
     accept its host, or every public page would answer 400."""
     if not settings.SITE_URL:
         return []

@@ -1,7 +1,7 @@
 """Per-client rate limits, declared on the views they protect.
 
     @limit("check")                  an HTML view (django-ratelimit's decorator); over the
-                                     limit, the friendly 429 page (config.views.permission_denied)
+                                     limit, the friendly 429 page (web.views.permission_denied)
     throttle=Throttle("api")         a django-ninja operation; over the limit, JSON 429
 
 Both count in the same place, with the same key: django-ratelimit's atomic counter in the

@@ -2,14 +2,17 @@ from django.apps import AppConfig
 from django.core.checks import Tags, register
 
 
-class SiteConfig(AppConfig):
-    """The project package as an app: its system checks and the page-cache signals."""
+class WebConfig(AppConfig):
+    """The site-wide web layer: how each view declares its HTTP policy (web.http,
+    web.ratelimits), the few middleware that apply to every answer, logging, the system
+    checks and the site's own pages (home, robots.txt, healthz, errors). config/ holds only
+    settings, URLs and the servers' entry points."""
 
-    name = "config"
-    verbose_name = "Site operations"
+    name = "web"
+    verbose_name = "Site web layer"
 
     def ready(self):
-        from config import checks, http
+        from web import checks, http
 
         register(checks.site_url_host_allowed, Tags.security)
         register(checks.shared_cache, Tags.caches, deploy=True)

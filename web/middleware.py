@@ -1,7 +1,7 @@
 """What every response gets, whichever view answered: the request log, security headers,
 the no-store safety net, a 503 page when the database is down, and gzip (not for the admin).
 
-Caching, privacy and rate limits are declared on each view (config.http, config.ratelimits);
+Caching, privacy and rate limits are declared on each view (web.http, web.ratelimits);
 nothing here decides by URL prefix. Order in settings.MIDDLEWARE matters; it is explained there.
 """
 
@@ -17,9 +17,9 @@ from django.template import loader
 from django.urls import Resolver404, resolve
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from config.http import NOINDEX, PRIVATE
-from config.logs import route_of
-from config.ratelimits import is_trusted_proxy
+from web.http import NOINDEX, PRIVATE
+from web.logs import route_of
+from web.ratelimits import is_trusted_proxy
 
 request_logger = logging.getLogger("beforeyoumix.request")
 error_logger = logging.getLogger("beforeyoumix.errors")
@@ -71,7 +71,7 @@ class RequestLogMiddleware:
         if not (response.streaming or getattr(match and match.func, "private", False)):
             # The size of a private answer nearly tells which medicines were checked.
             fields["bytes"] = len(response.content)
-        if hasattr(request, "page_cache"):  # set by config.http.public_page
+        if hasattr(request, "page_cache"):  # set by web.http.public_page
             fields["cache"] = request.page_cache
         if getattr(request, "limited", False):  # set by django-ratelimit and our throttle
             fields["rate_limited"] = True
@@ -87,7 +87,7 @@ class ForwardedHeadersMiddleware:
     From any other peer (gunicorn reached directly, or no proxy configured) they are
     dropped before anything reads them: Django's SECURE_PROXY_SSL_HEADER (the HTTPS
     redirect, secure cookies, absolute URLs in development) and the client address of rate
-    limits and admin lockouts (config.ratelimits.client_ip).
+    limits and admin lockouts (web.ratelimits.client_ip).
     """
 
     HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
@@ -121,7 +121,7 @@ class SecurityHeadersMiddleware:
 
 
 class PrivateAnswersMiddleware:
-    """Safety net for views marked @private (config.http): whatever answers for their
+    """Safety net for views marked @private (web.http): whatever answers for their
     address (the view, an error page, the 429 page, the HTTPS or trailing-slash redirect,
     whose address still holds the medicine list) is sent `private, no-store` and
     `X-Robots-Tag: noindex`."""

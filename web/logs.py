@@ -118,12 +118,12 @@ def logging_config(level: str = "INFO", *, gunicorn: bool = False) -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
-            "redact": {"()": "config.logs.RedactRequestFilter"},
+            "redact": {"()": "web.logs.RedactRequestFilter"},
             # gunicorn's invalid-request lines, django.security events, sizes of private
             # answers: text a visitor chose, or a size that tells their medicines apart.
-            "privacy": {"()": "config.log_filters.PrivacyFilter"},
+            "privacy": {"()": "web.log_filters.PrivacyFilter"},
         },
-        "formatters": {"json": {"()": "config.logs.JSONFormatter"}},
+        "formatters": {"json": {"()": "web.logs.JSONFormatter"}},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",

@@ -1,6 +1,6 @@
 """Log filters for what other code logs with text a visitor chose (docs/DEPLOY.md, issue 13).
 
-`PrivacyFilter` sits on the console handler, after `config.logs.RedactRequestFilter`:
+`PrivacyFilter` sits on the console handler, after `web.logs.RedactRequestFilter`:
 
 - gunicorn's "Invalid request from ip=…: Invalid HTTP Version 'GET /check/?drugs=… HTTP/9'"
   keeps the kind of error only: no address, no request line.
@@ -39,7 +39,7 @@ class PrivacyFilter(logging.Filter):
         elif record.name.startswith("django.security."):
             self._suspicious(record)
         elif record.name == "beforeyoumix.request" and hasattr(record, "bytes"):
-            from config.middleware import is_private
+            from web.middleware import is_private
 
             if is_private(str(getattr(record, "path", ""))):
                 del record.bytes

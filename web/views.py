@@ -1,8 +1,8 @@
 """Site-wide pages that belong to no single app: home, robots.txt, health, the 429 page.
 
 The other error pages are Django's own handlers with their templates in templates/
-(400.html, 403.html, 404.html, 500.html); 405.html comes from config.http.read_only and
-503.html from config.middleware.DatabaseUnavailableMiddleware.
+(400.html, 403.html, 404.html, 500.html); 405.html comes from web.http.read_only and
+503.html from web.middleware.DatabaseUnavailableMiddleware.
 """
 
 from django.db import DatabaseError, connection
@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.exceptions import Ratelimited
 
 from articles.models import Article, Category
-from config.http import absolute, public_page, read_only
-from config.ratelimits import retry_after
+from web.http import absolute, public_page, read_only
+from web.ratelimits import retry_after
 
 
 @read_only
@@ -55,7 +55,7 @@ def healthz(request):
 
 
 def permission_denied(request, exception=None):
-    """handler403: over a rate limit (config.ratelimits.limit) is a 429 page, not a 403."""
+    """handler403: over a rate limit (web.ratelimits.limit) is a 429 page, not a 403."""
     if isinstance(exception, Ratelimited):
         wait = retry_after(request)
         response = render(request, "429.html", {"wait_seconds": wait}, status=429)

@@ -6,7 +6,7 @@
                                      visitor, and by browsers and CDNs (Cache-Control: public)
     @private                         about one person's medicines: nobody keeps it
 
-Rate limits are declared the same way (config.ratelimits.limit). Absolute URLs come from
+Rate limits are declared the same way (web.ratelimits.limit). Absolute URLs come from
 site_url(), never from a request's Host or X-Forwarded-Proto.
 """
 
@@ -109,7 +109,7 @@ def public_page(view=None, *, query=()):
 
     @functools.wraps(view)
     def rendered(request, *args, **kwargs):
-        request.page_cache = "miss"  # logged by config.middleware.RequestLogMiddleware
+        request.page_cache = "miss"  # logged by web.middleware.RequestLogMiddleware
         return view(request, *args, **kwargs)
 
     cached = cache_page(settings.PAGE_CACHE_SECONDS, cache=PAGES)(gzip_page(rendered))
@@ -141,7 +141,7 @@ def private(view):
     """An answer about someone's medicines: no browser, proxy or cache may keep it, and
     no search engine may index it (X-Robots-Tag).
 
-    The mark is also read by config.middleware.PrivateAnswersMiddleware, which keeps
+    The mark is also read by web.middleware.PrivateAnswersMiddleware, which keeps
     `no-store` on every answer for this view's address, errors and redirects included.
     """
 
