@@ -140,9 +140,7 @@ def test_every_dailymed_link_in_a_guide_is_one_labels_page(path):
 
 def test_the_guides_are_read():
     assert len(GUIDES) >= 16
-    assert any(
-        is_pinned(ref["url"]) for path in GUIDES for ref in front_matter(path)["references"]
-    )
+    assert any(is_pinned(ref["url"]) for path in GUIDES for ref in front_matter(path)["references"])
 
 
 def test_ingredient_labels_are_pinned_and_never_go_back_to_a_search(snap):
