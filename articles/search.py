@@ -28,12 +28,13 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from rapidfuzz import process
@@ -144,28 +145,26 @@ def _other_number(word: str) -> str:
     return singular if singular != word else word + "s"
 
 
+@functools.lru_cache(maxsize=2)
 def _medicine_names(snap) -> dict:
     """From the knowledge snapshot: brand word -> its ingredients' names (as words), and
-    every word of every medicine name (for spelling). Built once per snapshot."""
-    built = snap.cache.get("articles.search")
-    if built is None:
-        brands: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
-        words: set[str] = set()
-        for ingredient in snap.ingredients.values():
-            for name in (ingredient.name, *ingredient.synonyms):
-                words.update(_words(name))
-        for product in snap.products:
-            for name in (product.name, *product.synonyms):
-                words.update(_words(name))
-                if product.kind == "brand" and len(product.ingredients) <= 3:
-                    brands[tuple(_words(name))] = tuple(
-                        tuple(_words(snap.ingredients[s].name))
-                        for s in product.ingredients
-                        if s in snap.ingredients
-                    )
-        built = {"brands": brands, "words": frozenset(words)}
-        snap.cache["articles.search"] = built
-    return built
+    every word of every medicine name (for spelling). Built once per knowledge version (a
+    snapshot hashes as its version)."""
+    brands: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    words: set[str] = set()
+    for ingredient in snap.ingredients.values():
+        for name in (ingredient.name, *ingredient.synonyms):
+            words.update(_words(name))
+    for product in snap.products:
+        for name in (product.name, *product.synonyms):
+            words.update(_words(name))
+            if product.kind == "brand" and len(product.ingredients) <= 3:
+                brands[tuple(_words(name))] = tuple(
+                    tuple(_words(snap.ingredients[s].name))
+                    for s in product.ingredients
+                    if s in snap.ingredients
+                )
+    return {"brands": brands, "words": frozenset(words)}
 
 
 class _Spelling:
@@ -206,21 +205,29 @@ class _Spelling:
         return best[0]
 
 
-_spelling_cache: dict = {}
+@dataclass(frozen=True)
+class _Guides:
+    """The published guides as a cache key: their count and last change (the queryset rides
+    along, outside the key, to be read on a miss)."""
+
+    count: int
+    last: datetime | None
+    queryset: QuerySet = field(compare=False, hash=False)
 
 
 def _spelling(queryset, snap) -> _Spelling:
-    """Built from the published guides once per (count, last change, knowledge version)."""
     state = queryset.aggregate(n=Count("pk"), last=Max("updated"))
-    key = (state["n"], state["last"], snap.version)
-    if key not in _spelling_cache:
-        counts: dict[str, int] = {}
-        for title, summary, body_html in queryset.values_list("title", "summary", "body_html"):
-            for word in _words(f"{title} {summary} {strip_tags(body_html)}"):
-                counts[word] = counts.get(word, 0) + 1
-        _spelling_cache.clear()
-        _spelling_cache[key] = _Spelling(counts, _medicine_names(snap)["words"])
-    return _spelling_cache[key]
+    return _spelling_for(_Guides(state["n"], state["last"], queryset), snap)
+
+
+@functools.lru_cache(maxsize=2)
+def _spelling_for(guides: _Guides, snap) -> _Spelling:
+    """Built once per (guide count, last change, knowledge version)."""
+    counts: dict[str, int] = {}
+    for title, summary, body_html in guides.queryset.values_list("title", "summary", "body_html"):
+        for word in _words(f"{title} {summary} {strip_tags(body_html)}"):
+            counts[word] = counts.get(word, 0) + 1
+    return _Spelling(counts, _medicine_names(snap)["words"])
 
 
 # --------------------------------------------------------------------------- concepts

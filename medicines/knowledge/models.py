@@ -222,8 +222,6 @@ class Snapshot:
     exempt: tuple[Selector, ...]
     coverage: Mapping[str, Any]
     advice: tuple[Advice, ...] = ()
-    # Precomputed by the engine on first use (pair -> finding); see engine.pair_table.
-    cache: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def class_name(self, slug: str) -> str:
         drug_class = self.classes.get(slug)

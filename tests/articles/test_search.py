@@ -255,3 +255,15 @@ def test_query_work_is_bounded(library):
 def test_words_as_typed_in_a_title_beat_synonyms_in_a_title(library):
     # "antidepressant" (a synonym) is in many titles; "SSRIs" in two.
     assert set(real("ssri")[:2]) == {"ssris-and-opioids", "low-dose-naltrexone-and-antidepressants"}
+
+
+def test_spelling_is_built_once_per_guide_state_and_knowledge_version(db):
+    from articles import search as guide_search
+    from articles.models import Article
+
+    guide_search._spelling_for.cache_clear()
+    published = Article.objects.published()
+    guide_search.search("serotonn", published)
+    guide_search.search("tramadl", Article.objects.published())
+    info = guide_search._spelling_for.cache_info()
+    assert (info.misses, info.hits) == (1, 1)

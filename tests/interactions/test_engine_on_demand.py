@@ -86,4 +86,4 @@ def test_the_pair_memo_is_bounded_and_keyed_by_version(snap, synthetic):
     # Two snapshots of different knowledge never share an entry.
     assert engine._Version(snap) != engine._Version(synthetic)
     # A snapshot rebuilt from the same files (same version) shares them.
-    assert engine._Version(snap) == engine._Version(dataclasses.replace(snap, cache={}))
+    assert engine._Version(snap) == engine._Version(dataclasses.replace(snap))
