@@ -496,8 +496,11 @@ def _risks(
                 severity=members[0].severity,
                 medicines=tuple(snap.ingredients[s].name for s in slugs),
                 findings=tuple(members),
-                steps=tuple(dict.fromkeys(s for f in members for s in f.what_to_do_steps)),
-                warning_signs=tuple(dict.fromkeys(s for f in members for s in f.warning_signs)),
+                # Each step once, near-duplicates from different rules too; each sign once.
+                steps=wording.distinct_steps(tuple(s for f in members for s in f.what_to_do_steps)),
+                warning_signs=wording.distinct_steps(
+                    tuple(s for f in members for s in f.warning_signs), near=False
+                ),
                 guides=tuple(guides),
             )
         )

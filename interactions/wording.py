@@ -8,6 +8,11 @@ help). Clinical texts of each finding live in the knowledge base (medicines/data
 
 from __future__ import annotations
 
+import functools
+import re
+
+from rapidfuzz import fuzz
+
 # CLINICAL.md, "Severity scale": the words, never colour alone.
 SEVERITY_LABELS = {
     "contraindicated": "Do not take together",
@@ -123,3 +128,56 @@ QUESTIONS = (
 
 def risk_name(mechanism: str) -> str:
     return RISK_NAMES.get(mechanism, mechanism.replace("-", " ").capitalize())
+
+
+# ---------------------------------------------------------------- one step, said once
+# Findings that share a risk often carry steps that say nearly the same thing in different
+# rules' words ("Ask your doctor if you need a heart tracing (ECG)." and "... (ECG) while you
+# take both."). A risk section shows each once. Two steps are the same when they match after
+# normalising case, punctuation and spacing, or when their words nearly match
+# (token_set_ratio at least NEAR_DUPLICATE), unless the words they do not share include a
+# negation or a number: "Take it with food" and "Do not take it with food" stay two steps.
+NEAR_DUPLICATE = 90
+_NEGATIONS = frozenset(
+    {"not", "no", "never", "dont", "doesnt", "cannot", "cant", "wont", "nor", "none",
+     "avoid", "without", "stop", "unless", "except"}
+)  # fmt: skip
+_APOSTROPHE = re.compile(r"['’]")
+_NON_WORD = re.compile(r"[^\w\s]+")
+
+
+def normal_words(text: str) -> str:
+    """A sentence compared for sameness: lower case, no punctuation, single spaces."""
+    return " ".join(_NON_WORD.sub(" ", _APOSTROPHE.sub("", text.casefold())).split())
+
+
+def _same_sense(words: frozenset, other: frozenset) -> bool:
+    differ = words ^ other
+    return not (differ & _NEGATIONS or any(word.isdigit() for word in differ))
+
+
+@functools.lru_cache(maxsize=4096)
+def distinct_steps(steps: tuple[str, ...], near: bool = True) -> tuple[str, ...]:
+    """Each distinct step once, in first-seen order. Of two near-duplicates the first is kept,
+    unless the later one says all of it and more (its words a superset): then the later
+    wording takes the first one's place. near=False merges exact (normalised) repeats only."""
+    kept: list[tuple[str, str, frozenset]] = []
+    for step in steps:
+        norm = normal_words(step)
+        if not norm:
+            continue
+        words = frozenset(norm.split())
+        for n, (_, other, other_words) in enumerate(kept):
+            if norm == other:
+                break
+            if (
+                near
+                and _same_sense(words, other_words)
+                and fuzz.token_set_ratio(norm, other) >= NEAR_DUPLICATE
+            ):
+                if words > other_words:
+                    kept[n] = (step, norm, words)
+                break
+        else:
+            kept.append((step, norm, words))
+    return tuple(step for step, _, _ in kept)

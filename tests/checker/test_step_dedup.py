@@ -1,0 +1,73 @@
+"""Each "what to do" step once per risk (issue 12): findings that share a risk often carry
+steps that say nearly the same thing in different rules' words; the risk section shows each
+once (interactions.wording.distinct_steps, used by interactions.services._risks)."""
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from interactions import services, wording
+
+ECG_LONG = "Ask your doctor if you need a heart tracing (ECG) while you take both."
+ECG_SHORT = "Ask your doctor if you need a heart tracing (ECG)."
+
+
+def test_exact_repeats_differing_in_case_punctuation_and_spaces_are_one_step():
+    steps = (
+        "Tell your doctor and pharmacist that you take both.",
+        "tell your  doctor and pharmacist, that you take both",
+        "Watch for the warning signs.",
+    )
+    assert wording.distinct_steps(steps) == (steps[0], steps[2])
+    assert wording.distinct_steps(steps, near=False) == (steps[0], steps[2])
+
+
+def test_a_near_duplicate_from_another_rule_is_shown_once_in_its_fuller_wording():
+    assert wording.distinct_steps((ECG_LONG, "Do not stop on your own.", ECG_SHORT)) == (
+        ECG_LONG,
+        "Do not stop on your own.",
+    )
+    # The shorter wording first: the fuller one takes its place, in its position.
+    assert wording.distinct_steps((ECG_SHORT, "Do not stop on your own.", ECG_LONG)) == (
+        ECG_LONG,
+        "Do not stop on your own.",
+    )
+    # Only near-duplicates merge: exact matching keeps both.
+    assert wording.distinct_steps((ECG_LONG, ECG_SHORT), near=False) == (ECG_LONG, ECG_SHORT)
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Take it with food.", "Do not take it with food."),
+        ("Ask your pharmacist before you take it.", "Never take it; ask your pharmacist."),
+        ("Wait 2 weeks after the last dose.", "Wait 5 weeks after the last dose."),
+        ("Ask your doctor if you should take both.", "Watch for the warning signs."),
+    ],
+)
+def test_steps_that_differ_in_a_negation_a_number_or_sense_stay_apart(first, second):
+    assert wording.distinct_steps((first, second)) == (first, second)
+
+
+def test_the_three_medicine_result_shows_each_step_once(db):
+    result = services.check(["citalopram", "ondansetron", "methadone"])
+    (risk,) = result.risks
+    every = [s for f in risk.findings for s in f.what_to_do_steps]
+    assert ECG_SHORT in every and ECG_LONG in every  # two rules say it, in two wordings
+    assert ECG_LONG in risk.steps and ECG_SHORT not in risk.steps
+    normal = [wording.normal_words(s) for s in risk.steps]
+    assert len(normal) == len(set(normal))
+    for n, step in enumerate(risk.steps):
+        for other in risk.steps[n + 1 :]:
+            assert wording.distinct_steps((step, other)) == (step, other), (step, other)
+    # The API keeps every finding's own steps as the rules give them.
+    api_steps = {s for f in result.as_json()["findings"] for s in f["what_to_do_steps"]}
+    assert {ECG_SHORT, ECG_LONG} <= api_steps
+
+
+def test_the_page_lists_each_step_once(client, db):
+    html = client.get(reverse("interactions:check") + "?drugs=citalopram,ondansetron,methadone")
+    page = " ".join(unescape(re.sub(r"<[^>]+>", " ", html.content.decode())).split())
+    assert page.count("heart tracing (ECG)") == 1
