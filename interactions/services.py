@@ -562,8 +562,34 @@ def read_as(snap, current: list, stopped: list) -> str:
     return " ".join(sentences)
 
 
-def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckResult:
-    """Resolve the names, run the engine, and arrange the answer (see CheckResult)."""
+@dataclass(frozen=True, slots=True)
+class Examined:
+    """A list read and checked, before it is arranged: for the page (check) or as the
+    API's JSON text (interactions.json_answers)."""
+
+    snap: knowledge.Snapshot
+    resolved: tuple[ResolvedName, ...]
+    unresolved: tuple[UnresolvedName, ...]
+    current: tuple[engine.Medicine, ...]  # distinct medicines, as the engine took them
+    stopped: tuple[engine.Medicine, ...]
+    found: tuple[engine.Finding, ...]  # worst first
+    guide_index: tuple | None  # (key, published guides): _guide_index()
+    read_as: str
+    message: str
+
+    @property
+    def labels(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(name entered, its ingredients) of each medicine, current then stopped."""
+        return [(m.label, m.ingredients) for m in self.current + self.stopped]
+
+    @property
+    def advice(self) -> tuple:
+        slugs = [s for m in self.current + self.stopped for s in m.ingredients]
+        return tuple(engine.advice(self.snap, slugs))
+
+
+def examine(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> Examined:
+    """Resolve the names and run the engine (see Examined)."""
     snap = knowledge.snapshot()
     resolver = resolver_for(snap)
 
@@ -589,6 +615,33 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
             seen.add(key)
             bucket.append(engine.Medicine(item.name, item.ingredients))
 
+    found = engine.check(snap, current, stopped)
+    listed = any(m.ingredients for m in current + stopped)
+    checked = len({s for m in current for s in m.ingredients})
+    message = ""
+    if not found and checked >= 2:
+        message = wording.NO_FINDINGS_NOTE
+    elif not found and checked < 2 and not stopped:
+        message = wording.SINGLE_NOTE
+    return Examined(
+        snap=snap,
+        resolved=tuple(resolved),
+        unresolved=tuple(unresolved),
+        current=tuple(current),
+        stopped=tuple(stopped),
+        found=tuple(found),
+        guide_index=_guide_index() if found or listed else None,
+        read_as=read_as(snap, read[False], read[True]),
+        message=message,
+    )
+
+
+def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckResult:
+    """Resolve the names, run the engine, and arrange the answer (see CheckResult)."""
+    checked = examine(drugs, recently_stopped)
+    snap, resolved, guide_index = checked.snap, checked.resolved, checked.guide_index
+    current, stopped = list(checked.current), list(checked.stopped)
+
     # Which brand or product names each ingredient was entered as ("sertraline (in Zoloft)").
     entered_in: dict[str, list[str]] = {}
     for medicine in resolved:
@@ -603,31 +656,24 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
         for slug in medicine.ingredients:
             order.setdefault(slug, len(order))
 
-    found = engine.check(snap, current, stopped)
     all_slugs = list(order)
-    guide_index = _guide_index() if found or all_slugs else None
-    labels = [(m.label, m.ingredients) for m in current + stopped]
+    labels = checked.labels
     findings = [
-        _finding(snap, f, guide_index, labels, entered_in, n) for n, f in enumerate(found, start=1)
+        _finding(snap, f, guide_index, labels, entered_in, n)
+        for n, f in enumerate(checked.found, start=1)
     ]
     risks, summary = _risks(snap, findings, order)
 
-    checked = len({s for m in current for s in m.ingredients})
-    message = ""
-    if not findings and checked >= 2:
-        message = wording.NO_FINDINGS_NOTE
-    elif not findings and checked < 2 and not stopped:
-        message = wording.SINGLE_NOTE
     return CheckResult(
-        resolved=tuple(resolved),
-        unresolved=tuple(unresolved),
+        resolved=resolved,
+        unresolved=checked.unresolved,
         findings=tuple(findings),
         highest_severity=findings[0].severity if findings else "none",
-        advice=tuple(engine.advice(snap, [s for m in current + stopped for s in m.ingredients])),
+        advice=checked.advice,
         coverage_note=coverage_note(snap),
         data_version=snap.version,
-        read_as=read_as(snap, read[False], read[True]),
-        message=message,
+        read_as=checked.read_as,
+        message=checked.message,
         risks=tuple(risks),
         summary=tuple(summary),
         street_drugs=any(
