@@ -8,9 +8,9 @@ best link; mechanism alone comes next; a guide about one of the medicines comes 
 import re
 
 from django.core.cache import cache
-from django.urls import reverse
 
 from articles.models import Article
+from web.reversing import url_for
 
 INDEX_CACHE_KEY = "articles:guide-index"
 INDEX_CACHE_SECONDS = 300
@@ -44,7 +44,7 @@ def guides_for(mechanisms, ingredients, limit=3, index=None):
         scored.append((score, guide))
     scored.sort(key=lambda item: item[0], reverse=True)
     return [
-        {"title": guide["title"], "url": reverse("articles:detail", args=[guide["slug"]])}
+        {"title": guide["title"], "url": url_for("articles:detail", guide["slug"])}
         for _, guide in scored[:limit]
     ]
 
@@ -79,6 +79,6 @@ def guides_about_drug(slug, names=(), groups=(), index=None):
         ranked.append((score, guide))
     ranked.sort(key=lambda item: item[0])
     return [
-        {"title": guide["title"], "url": reverse("articles:detail", args=[guide["slug"]])}
+        {"title": guide["title"], "url": url_for("articles:detail", guide["slug"])}
         for _, guide in ranked
     ]

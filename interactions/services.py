@@ -711,14 +711,16 @@ def _medicine_guides(slugs: list[str], index, limit: int = 4) -> list[dict]:
 
 def lookup(query: str, limit: int = 10) -> dict:
     """Autocomplete: {"results": [{"name", "kind", "ingredients", "url"}]}, best first."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import NoReverseMatch
+
+    from web.reversing import url_for
 
     snap = knowledge.snapshot()
     results = []
     for label, target in resolver_for(snap).autocomplete(query, limit=limit):
         first = target.ingredients[0]
         try:
-            url = reverse("interactions:drug_detail", args=[first])
+            url = url_for("interactions:drug_detail", first)
         except NoReverseMatch:
             url = f"/drugs/{first}/"
         results.append(

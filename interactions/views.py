@@ -24,6 +24,7 @@ from interactions.forms import CODES, MESSAGES, CheckForm
 from medicines import engine, knowledge
 from web.http import private, public_page, read_only, site_url
 from web.ratelimits import limit
+from web.reversing import url_for
 
 FIELDS = ("drugs", "recently_stopped")
 
@@ -198,7 +199,7 @@ def _drug_index(snap) -> dict:
             {
                 "slug": i.slug,
                 "name": i.name,
-                "url": reverse("interactions:drug_detail", args=[i.slug]),
+                "url": url_for("interactions:drug_detail", i.slug),
                 "brands": sorted(brands.get(i.slug, {}).get("brands", []), key=str.casefold),
                 "classes": sorted(i.classes),
             }
@@ -211,11 +212,11 @@ def _drug_index(snap) -> dict:
     brand_entries = [
         {
             "name": product.name,
-            "url": reverse("interactions:drug_detail", args=[product.ingredients[0]]),
+            "url": url_for("interactions:drug_detail", product.ingredients[0]),
             "brand_of": [
                 {
                     "name": snap.ingredients[s].name,
-                    "url": reverse("interactions:drug_detail", args=[s]),
+                    "url": url_for("interactions:drug_detail", s),
                 }
                 for s in product.ingredients
             ],

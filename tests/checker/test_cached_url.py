@@ -1,9 +1,11 @@
-"""{% url %} reverses each address once per process, and otherwise behaves as Django's tag."""
+"""{% url %} and web.reversing.url_for reverse each address once per process; the tag
+otherwise behaves as Django's."""
 
 import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 
+from web import reversing
 from web.templatetags import cached_url
 
 
@@ -20,8 +22,8 @@ def render(text, **context):
 
 def test_the_same_address_as_reverse_and_reversed_once(monkeypatch):
     calls = []
-    real = cached_url.reverse
-    monkeypatch.setattr(cached_url, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = reversing.reverse
+    monkeypatch.setattr(reversing, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
     text = "{% url 'interactions:drug_detail' slug %}|{% url 'home' %}"
     first = render(text, slug="sertraline")
     assert first == f"{reverse('interactions:drug_detail', args=['sertraline'])}|{reverse('home')}"
@@ -51,3 +53,28 @@ def test_an_argument_that_cannot_be_a_key_is_reversed_uncached():
     assert render(
         "{% url 'interactions:drug_detail' slug %}", slug=Unhashable("lithium")
     ) == reverse("interactions:drug_detail", args=["lithium"])
+
+
+def test_links_built_in_python_share_the_cache(monkeypatch, db):
+    from articles import linking
+    from interactions import services
+
+    calls = []
+    real = reversing.reverse
+    monkeypatch.setattr(reversing, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert reversing.url_for("interactions:drug_detail", "sertraline") == reverse(
+        "interactions:drug_detail", args=["sertraline"]
+    )
+    assert reversing.url_for("interactions:drug_detail", "sertraline")
+    assert len(calls) == 1
+    index = [{"title": "T", "slug": "t", "mechanisms": ["serotonin"], "drugs": [], "published": 1}]
+    for _ in range(3):
+        [link] = linking.guides_for(["serotonin"], [], index=index)
+        assert link["url"] == reverse("articles:detail", args=["t"])
+    assert len(calls) == 2
+    urls = {r["url"] for r in services.lookup("sertr")["results"]}
+    for _ in range(3):
+        services.lookup("sertr")
+    # Each suggestion's drug page is reversed once; sertraline's was already known.
+    new = urls - {reverse("interactions:drug_detail", args=["sertraline"])}
+    assert len(calls) == 2 + len(new)

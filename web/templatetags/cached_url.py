@@ -11,23 +11,15 @@ so each is kept (least recently used out). Installed for every template as a bui
 
 from __future__ import annotations
 
-import functools
-
 from django import template
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 
+from web.reversing import cached_reverse
+
 register = template.Library()
-MAX_ENTRIES = 8192
-
-
-@functools.lru_cache(maxsize=MAX_ENTRIES)
-def cached_reverse(view_name, args, kwargs, current_app, urlconf, prefix) -> str:
-    # `prefix` is only part of the key: reverse() reads the same script prefix itself.
-    return reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app,
-                   urlconf=urlconf)  # fmt: skip
 
 
 class CachedURLNode(URLNode):
