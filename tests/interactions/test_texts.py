@@ -152,8 +152,7 @@ def test_every_rule_cites_a_real_https_source(snap):
             reference = snap.references[ref_id]
             assert reference.url.startswith("https://"), (rule.id, reference.url)
             assert re.match(
-                r"https://(doi\.org/10\.|dailymed\.nlm\.nih\.gov/dailymed/search\.cfm\?labeltype=all&query=|"
-                r"dailymed\.nlm\.nih\.gov/dailymed/drugInfo\.cfm\?setid="
+                r"https://(doi\.org/10\.|dailymed\.nlm\.nih\.gov/dailymed/drugInfo\.cfm\?setid="
                 r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|"
                 r"www\.fda\.gov/drugs/|pubmed\.ncbi\.nlm\.nih\.gov/|www\.niaaa\.nih\.gov/|www\.gov\.uk/drug-safety-update/)",
                 reference.url,
