@@ -33,18 +33,8 @@ STILL_SEARCH = frozenset(
         "amoxapine",
         "maprotiline",
         "tramadol",
-        "oxymorphone",
-        "codeine",
-        "buprenorphine",
-        "loperamide",
-        "levorphanol",
-        "butorphanol",
-        "nalbuphine",
         "pentazocine",
         "nalmefene",
-        "naratriptan",
-        "almotriptan",
-        "frovatriptan",
         "prochlorperazine",
         "naproxen",
         "diclofenac",
@@ -71,7 +61,6 @@ STILL_SEARCH = frozenset(
         "cyproheptadine",
         "meclizine",
         "dimenhydrinate",
-        "lofexidine",
     }
 )
 
