@@ -36,7 +36,6 @@ STILL_SEARCH = frozenset(
         "pentazocine",
         "nalmefene",
         "prochlorperazine",
-        "naproxen",
         "diclofenac",
         "meloxicam",
         "ketorolac",
@@ -49,18 +48,13 @@ STILL_SEARCH = frozenset(
         "clorazepate",
         "phenobarbital",
         "butalbital",
-        "cyclobenzaprine",
         "methocarbamol",
-        "baclofen",
         "metaxalone",
         "orphenadrine",
-        "doxylamine",
         "hydroxyzine",
         "promethazine",
-        "chlorpheniramine",
         "cyproheptadine",
         "meclizine",
-        "dimenhydrinate",
     }
 )
 
