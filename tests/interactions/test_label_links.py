@@ -26,7 +26,6 @@ PINNED = re.compile(
 # is welcome, a pinned label going back to a search page fails the test below.
 STILL_SEARCH = frozenset(
     {
-        "amitriptyline",
         "doxepin",
         "protriptyline",
         "trimipramine",
@@ -38,11 +37,7 @@ STILL_SEARCH = frozenset(
         "prochlorperazine",
         "diclofenac",
         "meloxicam",
-        "ketorolac",
-        "indomethacin",
         "aspirin",
-        "rifampin",
-        "clarithromycin",
         "itraconazole",
         "guaifenesin",
         "clorazepate",
@@ -52,7 +47,6 @@ STILL_SEARCH = frozenset(
         "metaxalone",
         "orphenadrine",
         "hydroxyzine",
-        "promethazine",
         "cyproheptadine",
         "meclizine",
     }
