@@ -130,20 +130,30 @@ def risk_name(mechanism: str) -> str:
     return RISK_NAMES.get(mechanism, mechanism.replace("-", " ").capitalize())
 
 
+# A risk's "what to do" list shows this many steps; the rest fold behind "N more steps"
+# (a native <details>, printed in full), so a three-medicine result reads in a few screens.
+STEPS_SHOWN = 4
+
 # ---------------------------------------------------------------- one step, said once
 # Findings that share a risk often carry steps that say nearly the same thing in different
 # rules' words ("Ask your doctor if you need a heart tracing (ECG)." and "... (ECG) while you
-# take both."). A risk section shows each once. Two steps are the same when they match after
-# normalising case, punctuation and spacing, or when their words nearly match
+# take both."). A risk section shows each once. Two sentences are the same when they match
+# after normalising case, punctuation and spacing, or when their words nearly match
 # (token_set_ratio at least NEAR_DUPLICATE), unless the words they do not share include a
-# negation or a number: "Take it with food" and "Do not take it with food" stay two steps.
+# negation or a number: "Take it with food" and "Do not take it with food" stay apart. Of two
+# near-duplicates the first is kept, unless the later one says all of it and more (its words
+# a superset): then the fuller wording takes the first one's place. Steps that open with the
+# same sentence become one step with the other sentences of both ("Do not stop a medicine on
+# your own. Ask the doctor who prescribed it." and "Do not stop a medicine on your own. Some
+# must be lowered slowly." say the first sentence once and keep both second sentences).
 NEAR_DUPLICATE = 90
 _NEGATIONS = frozenset(
     {"not", "no", "never", "dont", "doesnt", "cannot", "cant", "wont", "nor", "none",
      "avoid", "without", "stop", "unless", "except"}
 )  # fmt: skip
-_APOSTROPHE = re.compile(r"['’]")
+_APOSTROPHE = re.compile(r"['\u2019]")
 _NON_WORD = re.compile(r"[^\w\s]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def normal_words(text: str) -> str:
@@ -151,33 +161,64 @@ def normal_words(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", _APOSTROPHE.sub("", text.casefold())).split())
 
 
-def _same_sense(words: frozenset, other: frozenset) -> bool:
-    differ = words ^ other
-    return not (differ & _NEGATIONS or any(word.isdigit() for word in differ))
+class _Said:
+    """A sentence (or a whole step) with its normalised words, compared for sameness."""
+
+    __slots__ = ("text", "norm", "words")
+
+    def __init__(self, text: str):
+        self.text, self.norm = text, normal_words(text)
+        self.words = frozenset(self.norm.split())
+
+    def same_as(self, other: _Said, near: bool) -> bool:
+        if self.norm == other.norm:
+            return True
+        differ = self.words ^ other.words
+        if not near or differ & _NEGATIONS or any(word.isdigit() for word in differ):
+            return False
+        return fuzz.token_set_ratio(self.norm, other.norm) >= NEAR_DUPLICATE
+
+    def says_more_than(self, other: _Said) -> bool:
+        return self.words > other.words
+
+
+def _sentences(step: str) -> list[_Said]:
+    return [_Said(s) for s in _SENTENCE_END.split(step.strip()) if normal_words(s)]
+
+
+def _add_sentence(sentences: list[_Said], new: _Said) -> None:
+    for n, said in enumerate(sentences):
+        if new.same_as(said, near=True):
+            if new.says_more_than(said):
+                sentences[n] = new
+            return
+    sentences.append(new)
 
 
 @functools.lru_cache(maxsize=4096)
 def distinct_steps(steps: tuple[str, ...], near: bool = True) -> tuple[str, ...]:
-    """Each distinct step once, in first-seen order. Of two near-duplicates the first is kept,
-    unless the later one says all of it and more (its words a superset): then the later
-    wording takes the first one's place. near=False merges exact (normalised) repeats only."""
-    kept: list[tuple[str, str, frozenset]] = []
+    """Each distinct step once, in first-seen order (see above). near=False merges exact
+    (normalised) repeats only, as for warning signs."""
+    kept: list[list[_Said]] = []  # each step as its sentences
     for step in steps:
-        norm = normal_words(step)
-        if not norm:
+        whole = _Said(step)
+        if not whole.norm:
             continue
-        words = frozenset(norm.split())
-        for n, (_, other, other_words) in enumerate(kept):
-            if norm == other:
+        for n, sentences in enumerate(kept):
+            said = _Said(" ".join(s.text for s in sentences))
+            if whole.same_as(said, near):
+                if whole.says_more_than(said):
+                    kept[n] = _sentences(step)
                 break
-            if (
-                near
-                and _same_sense(words, other_words)
-                and fuzz.token_set_ratio(norm, other) >= NEAR_DUPLICATE
-            ):
-                if words > other_words:
-                    kept[n] = (step, norm, words)
+            new = _sentences(step)
+            if near and new[0].same_as(sentences[0], near=True):
+                merged = list(sentences)
+                if new[0].says_more_than(merged[0]):
+                    merged[0] = new[0]
+                for sentence in new[1:]:
+                    _add_sentence(merged, sentence)
+                kept[n] = merged
                 break
         else:
-            kept.append((step, norm, words))
-    return tuple(step for step, _, _ in kept)
+            kept.append(_sentences(step))
+    return tuple(" ".join(s.text for s in sentences) for sentences in kept)

@@ -38,8 +38,28 @@ def test_a_near_duplicate_from_another_rule_is_shown_once_in_its_fuller_wording(
     assert wording.distinct_steps((ECG_LONG, ECG_SHORT), near=False) == (ECG_LONG, ECG_SHORT)
 
 
+def test_steps_that_open_alike_become_one_step_that_keeps_every_other_sentence():
+    steps = (
+        "Do not stop a medicine on your own. Ask the doctor who prescribed it.",
+        "Do not drink alcohol with them.",
+        "do not stop a medicine on your own! Some must be lowered slowly.",
+    )
+    assert wording.distinct_steps(steps) == (
+        "Do not stop a medicine on your own. Ask the doctor who prescribed it. "
+        "Some must be lowered slowly.",
+        "Do not drink alcohol with them.",
+    )
+    # A fuller opening takes the place of the shorter one; nothing said is lost.
+    fuller = wording.distinct_steps(
+        ("Call your doctor. Bring your list.", "Call your doctor today if you faint. Sit down.")
+    )
+    assert fuller == ("Call your doctor today if you faint. Bring your list. Sit down.",)
+    # Only near-duplicate openings merge; exact matching (warning signs) keeps both.
+    assert len(wording.distinct_steps(steps, near=False)) == 3
+
+
 @pytest.mark.parametrize(
-    "first, second",
+    ("first", "second"),
     [
         ("Take it with food.", "Do not take it with food."),
         ("Ask your pharmacist before you take it.", "Never take it; ask your pharmacist."),
