@@ -26,11 +26,6 @@ PINNED = re.compile(
 # is welcome, a pinned label going back to a search page fails the test below.
 STILL_SEARCH = frozenset(
     {
-        "doxepin",
-        "protriptyline",
-        "trimipramine",
-        "amoxapine",
-        "maprotiline",
         "tramadol",
         "pentazocine",
         "nalmefene",
@@ -40,14 +35,12 @@ STILL_SEARCH = frozenset(
         "aspirin",
         "itraconazole",
         "guaifenesin",
-        "clorazepate",
         "phenobarbital",
         "butalbital",
         "methocarbamol",
         "metaxalone",
         "orphenadrine",
         "hydroxyzine",
-        "cyproheptadine",
         "meclizine",
     }
 )
