@@ -21,7 +21,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
-from interactions import services
+from interactions import json_answers, services
 from interactions.forms import MAX_NAME_LENGTH, MESSAGES, CheckForm, _unreadable
 from medicines.knowledge import KnowledgeError
 from web.http import private
@@ -29,6 +29,7 @@ from web.ratelimits import Throttle
 
 logger = logging.getLogger(__name__)
 
+JSON = "application/json; charset=utf-8"
 Severity = Literal["contraindicated", "major", "moderate", "minor"]
 
 
@@ -266,11 +267,14 @@ def interactions(
     if not form.is_valid():
         code, message = form.first_error()
         return error_response(request, code, message)
-    result = services.check(form.cleaned_data["drugs"], form.cleaned_data["recently_stopped"])
-    # The typed result in the contract's shape (CheckResult.as_json), rendered without
-    # re-validating through pydantic: the schema documents the shape and the contract tests
-    # check that every answer fits it.
-    return api.create_response(request, result.as_json(), status=200)
+    # The contract's shape (CheckResult.as_json) as JSON text, each finding encoded once per
+    # process (interactions.json_answers). Returned as it is: ninja neither validates nor
+    # encodes it again; InteractionsOut documents the shape and the contract tests check
+    # that every answer fits it.
+    body = json_answers.interactions_json(
+        form.cleaned_data["drugs"], form.cleaned_data["recently_stopped"]
+    )
+    return HttpResponse(body, content_type=JSON)
 
 
 @api.get(

@@ -1,0 +1,142 @@
+"""The checker API's answer as JSON text, built from pieces that do not depend on the list.
+
+A random list of 25 medicines has about 150 findings and 400 KB of JSON. Building a dict per
+finding and encoding it again on every request was most of the API's cost, yet a finding's
+JSON depends only on the finding itself (its rules, its ingredients, which of them were
+stopped, its texts and sources), the knowledge version and the published guides it links
+to. The same pairs come up in many different lists (sertraline with tramadol), so each
+process encodes a finding once, keyed by exactly those things, and keeps the text in a
+bounded memo (least recently used out). What depends on the list is filled in for each
+answer, outside the memo:
+
+- the names the person entered that hold the finding's ingredients (`medicines`);
+- the order of the findings, and everything outside them (`resolved`, `unresolved`,
+  `read_as`, `advice`, `message`).
+
+The shape has one definition, FindingResult.as_json and CheckResult.as_json in
+interactions.services; the text here is exactly json.dumps of services.check(...).as_json()
+(the tests compare them byte for byte over many random lists), so the ninja schemas in
+interactions/api.py still document it. Nothing leaves the process.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from json.encoder import encode_basestring_ascii as _quote
+
+from interactions import services
+from medicines import engine
+from medicines.knowledge import Snapshot
+
+# About 2.7 KB of text each: at most about 22 MB per process. The real knowledge base has
+# about 7,000 pairs with a finding, so a warm process holds nearly all of them.
+FINDING_MEMO_SIZE = 8192
+
+
+class _Guides:
+    """The published guides a finding links to, as a memo key: their content hash stands for
+    them (services._guide_index); None when the database could not answer."""
+
+    __slots__ = ("index", "key")
+
+    def __init__(self, index: tuple | None):
+        self.index = index
+        self.key = None if index is None else index[0]
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Guides) and other.key == self.key
+
+
+class _Same:
+    """A pair's finding as a memo key, by identity. The engine hands out the same finding
+    object for a pair while its memo keeps it (engine.pair_finding), so a hit costs no
+    hashing of texts and sources; a finding is frozen, so the same object means the same
+    JSON. Held in the memo's key, it stays alive and its id is never reused for another."""
+
+    __slots__ = ("finding",)
+
+    def __init__(self, finding: engine.Finding):
+        self.finding = finding
+
+    def __hash__(self) -> int:
+        return id(self.finding)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Same) and other.finding is self.finding
+
+
+def _encode(snap: Snapshot, guides: _Guides, finding: engine.Finding) -> str:
+    """The finding's JSON object without its closing brace and without `medicines`, the one
+    member that depends on the list (the names entered): finding_json adds both."""
+    data = services._finding(snap, finding, guides.index, (), {}, 0).as_json()
+    data.pop("medicines", None)
+    return json.dumps(data)[:-1]
+
+
+@functools.lru_cache(maxsize=FINDING_MEMO_SIZE)
+def _pair_text(snap: Snapshot, guides: _Guides, same: _Same) -> str:
+    return _encode(snap, guides, same.finding)
+
+
+def finding_json(snap: Snapshot, guides: _Guides, finding: engine.Finding, entered) -> str:
+    """One finding's JSON text, as FindingResult.as_json gives it in this list."""
+    if finding.kind == "pair":
+        text = _pair_text(snap, guides, _Same(finding))
+    else:  # a cumulative risk or a duplicate names the list's medicines: rarely seen twice
+        text = _encode(snap, guides, finding)
+    if not entered:
+        return text + "}"
+    return text + ', "medicines": [' + ", ".join(map(_quote, entered)) + "]}"
+
+
+def _entered(checked: services.Examined):
+    """For each finding, the names entered that hold its ingredients, in the order they
+    were entered (services._finding's entered_medicines)."""
+    labels = checked.labels
+    positions: dict[str, list[int]] = {}
+    for n, (_, slugs) in enumerate(labels):
+        for slug in set(slugs):
+            positions.setdefault(slug, []).append(n)
+    for finding in checked.found:
+        if finding.medicines:  # a duplicate names the medicines that share the ingredient
+            yield finding, finding.medicines
+            continue
+        held = {n for slug in finding.ingredients for n in positions.get(slug, ())}
+        yield finding, [labels[n][0] for n in sorted(held)]
+
+
+def interactions_json(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> bytes:
+    """The answer of GET /api/v1/interactions for these names, as UTF-8 JSON."""
+    checked = services.examine(drugs, recently_stopped)
+    snap, guides = checked.snap, _Guides(checked.guide_index)
+    findings = [finding_json(snap, guides, f, entered) for f, entered in _entered(checked)]
+    head = {
+        "resolved": [r.as_json() for r in checked.resolved],
+        "unresolved": [u.as_json() for u in checked.unresolved],
+    }
+    tail = {
+        "highest_severity": checked.found[0].severity if checked.found else "none",
+        "advice": [services.advice_json(note) for note in checked.advice],
+        "coverage_note": services.coverage_note(snap),
+        "data_version": snap.version,
+        "read_as": checked.read_as,
+    }
+    if checked.message:
+        tail["message"] = checked.message
+    text = (
+        json.dumps(head)[:-1]
+        + ', "findings": ['
+        + ", ".join(findings)
+        + "], "
+        + json.dumps(tail)[1:]
+    )
+    return text.encode()
+
+
+def clear() -> None:
+    """Forget every encoded finding (tests)."""
+    _pair_text.cache_clear()

@@ -1,0 +1,178 @@
+"""The API's JSON text (interactions.json_answers): each finding encoded once per process.
+
+The answer must be exactly what the typed result gives (CheckResult.as_json, the one
+definition of the shape) for any list, whether its findings come fresh or from the memo;
+the memo must be keyed by the knowledge version and the published guides; and what one
+person typed must never show up in another person's answer.
+"""
+
+import dataclasses
+import json
+import random
+from urllib.parse import quote
+
+import pytest
+
+from interactions import json_answers, services
+from interactions.forms import CheckForm
+from medicines import engine
+
+# The API reads the published guides (for links to findings) from the database.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(client, library):
+    json_answers.clear()
+    yield client
+    json_answers.clear()
+
+
+def names_of(snap) -> list[str]:
+    names = set()
+    for ingredient in snap.ingredients.values():
+        names.add(ingredient.name)
+        names.update(ingredient.synonyms)
+    for product in snap.products:
+        names.add(product.name)
+        names.update(product.synonyms)
+    return sorted(names)
+
+
+def as_typed(rng, name: str) -> str:
+    if rng.random() < 0.1 and len(name) > 6 and name.isalpha():  # a typo
+        i = rng.randrange(1, len(name) - 2)
+        name = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    return rng.choice((name, name.lower(), name.upper(), name.capitalize()))
+
+
+def random_lists(snap, count: int, seed: int = 14):
+    """(drugs, recently_stopped) as people type them: brands, generics, combinations, typos,
+    unknown words, names typed twice, and now and then medicines stopped recently."""
+    rng = random.Random(seed)
+    names = names_of(snap)
+    for _ in range(count):
+        size = rng.choice((1, 2, 3, 5, 8, 12, 25))
+        drugs = [as_typed(rng, name) for name in rng.sample(names, size)]
+        if size > 2 and rng.random() < 0.3:
+            drugs[-1] = drugs[0].lower()  # typed twice
+        if rng.random() < 0.15:
+            drugs[rng.randrange(len(drugs))] = "xyzzy"
+        stopped = []
+        if rng.random() < 0.3:
+            stopped = [as_typed(rng, name) for name in rng.sample(names, rng.randint(1, 3))]
+        yield ", ".join(drugs), ", ".join(stopped)
+
+
+def expected(drugs: str, stopped: str) -> bytes:
+    """The answer as the typed result gives it, built from scratch."""
+    form = CheckForm({"drugs": drugs, "recently_stopped": stopped})
+    assert form.is_valid(), form.errors
+    result = services.check(form.cleaned_data["drugs"], form.cleaned_data["recently_stopped"])
+    return json.dumps(result.as_json()).encode()
+
+
+def get(client, drugs: str, stopped: str = "") -> bytes:
+    url = f"/api/v1/interactions?drugs={quote(drugs)}&recently_stopped={quote(stopped)}"
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    return response.content
+
+
+def test_answers_equal_the_typed_result_for_random_lists_fresh_and_from_the_memo(api, snap):
+    lists = list(random_lists(snap, 80))
+    fresh = [get(api, drugs, stopped) for drugs, stopped in lists]
+    hits = json_answers._pair_text.cache_info().hits
+    again = [get(api, drugs, stopped) for drugs, stopped in reversed(lists)][::-1]
+    assert json_answers._pair_text.cache_info().hits > hits + 500  # the memo answered
+    checked = 0
+    for (drugs, stopped), first, second in zip(lists, fresh, again, strict=True):
+        want = expected(drugs, stopped)
+        assert first == want, drugs
+        assert second == want, drugs
+        checked += len(json.loads(want)["findings"])
+    assert checked > 1000  # the lists really had findings to get wrong
+
+
+def test_a_finding_of_a_long_list_fits_the_schema_and_keeps_its_place(api):
+    from interactions.api import InteractionsOut
+
+    drugs = "Zoloft, Ultram, Xanax, Percocet, Tylenol, methadone, Celexa, Zofran, Nardil"
+    data = json.loads(get(api, drugs, "Prozac"))
+    InteractionsOut.model_validate(data)
+    ranks = ["contraindicated", "major", "moderate", "minor"]
+    order = [ranks.index(f["severity"]) for f in data["findings"]]
+    assert order == sorted(order)
+
+
+def test_names_typed_in_one_list_never_show_in_another(api):
+    def pair(content, a, b):
+        findings = json.loads(content)["findings"]
+        return next(f for f in findings if f["kind"] == "pair" and set(f["ingredients"]) == {a, b})
+
+    first = pair(get(api, "Zoloft, Ultram"), "sertraline", "tramadol")
+    assert first["medicines"] == ["Zoloft", "Ultram"]
+    hits = json_answers._pair_text.cache_info().hits
+    second = pair(get(api, "tramadol, sertraline"), "sertraline", "tramadol")
+    assert json_answers._pair_text.cache_info().hits > hits  # the same finding, from the memo
+    assert second["medicines"] == ["tramadol", "sertraline"]
+    third = pair(get(api, "Ultram, Zoloft, sertraline"), "sertraline", "tramadol")
+    assert third["medicines"] == ["Ultram", "Zoloft", "sertraline"]
+    assert {k: v for k, v in first.items() if k != "medicines"} == {
+        k: v for k, v in third.items() if k != "medicines"
+    }
+
+    # A duplicate names the products typed: never those of an earlier list.
+    for drugs, named, absent in (
+        ("Percocet, Tylenol", "Percocet", "Vicodin"),
+        ("Vicodin, Tylenol", "Vicodin", "Percocet"),
+    ):
+        data = json.loads(get(api, drugs))
+        duplicate = next(f for f in data["findings"] if f["kind"] == "duplicate-ingredient")
+        assert named in duplicate["summary"] and named in duplicate["medicines"]
+        assert absent not in json.dumps(data)
+
+
+def test_the_memo_is_keyed_by_the_knowledge_version(snap):
+    json_answers.clear()
+    finding = engine.pair_finding(snap, "sertraline", "tramadol")
+    guides = json_answers._Guides(None)
+    renamed = dataclasses.replace(snap.ingredients["sertraline"], name="sertraline-renamed")
+    newer = dataclasses.replace(
+        snap,
+        version=snap.version + "-newer",
+        ingredients={**snap.ingredients, "sertraline": renamed},
+    )
+    before = json.loads(json_answers.finding_json(snap, guides, finding, ()))
+    after = json.loads(json_answers.finding_json(newer, guides, finding, ()))
+    assert "sertraline" in before["ingredient_names"]
+    assert "sertraline-renamed" in after["ingredient_names"]
+    assert json.loads(json_answers.finding_json(snap, guides, finding, ())) == before
+    json_answers.clear()
+
+
+def test_the_memo_is_keyed_by_the_published_guides(library, snap):
+    json_answers.clear()
+    finding = engine.pair_finding(snap, "sertraline", "tramadol")
+    linked = json_answers._Guides(services._guide_index())
+    unlinked = json_answers._Guides(None)
+    assert json.loads(json_answers.finding_json(snap, linked, finding, ()))["articles"]
+    assert json.loads(json_answers.finding_json(snap, unlinked, finding, ()))["articles"] == []
+    json_answers.clear()
+
+
+def test_an_equal_finding_that_is_another_object_gives_the_same_text(library, snap):
+    json_answers.clear()
+    finding = engine.pair_finding(snap, "sertraline", "tramadol")
+    copy = dataclasses.replace(finding)
+    assert copy == finding and copy is not finding
+    guides = json_answers._Guides(services._guide_index())
+    first = json_answers.finding_json(snap, guides, finding, ("Zoloft",))
+    assert json_answers.finding_json(snap, guides, copy, ("Zoloft",)) == first
+    assert json_answers._pair_text.cache_info().currsize == 2  # by identity: two entries
+    json_answers.clear()
+
+
+def test_the_memo_is_bounded():
+    assert json_answers._pair_text.cache_info().maxsize == json_answers.FINDING_MEMO_SIZE
