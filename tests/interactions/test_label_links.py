@@ -29,7 +29,6 @@ STILL_SEARCH = frozenset(
         "tramadol",
         "pentazocine",
         "nalmefene",
-        "prochlorperazine",
         "diclofenac",
         "meloxicam",
         "aspirin",
@@ -39,9 +38,7 @@ STILL_SEARCH = frozenset(
         "butalbital",
         "methocarbamol",
         "metaxalone",
-        "orphenadrine",
         "hydroxyzine",
-        "meclizine",
     }
 )
 
