@@ -138,6 +138,17 @@ def severity_words(severity, short=False) -> str:
     return (wording.SEVERITY_SHORT if short else wording.SEVERITY_LABELS).get(severity, "")
 
 
+@register.filter
+def fold_after(items, shown=None) -> tuple[list, list]:
+    """(the first items, the rest): a risk's long list of steps shows its first
+    wording.STEPS_SHOWN and folds the rest behind a native <details> (printed in full)."""
+    from interactions import wording
+
+    items = list(items or ())
+    shown = wording.STEPS_SHOWN if shown is None else int(shown)
+    return items[:shown], items[shown:]
+
+
 def cache_clear() -> None:
     _fragment.cache_clear()
 

@@ -71,6 +71,70 @@ def test_three_medicines_read_in_a_few_screens(
         context.close()
 
 
+# The result region: from its heading to its end (the form above and the footer below
+# are not part of it).
+RESULT_HEIGHT = """() => {
+    const top = document.querySelector('#results-heading').getBoundingClientRect().top;
+    return Math.round(document.querySelector('#result').getBoundingClientRect().bottom - top);
+}"""
+
+
+@JS
+def test_three_medicines_with_two_risks_fit_a_few_phone_screens(
+    browser, live_server, site_content, javascript
+):
+    """At 375 px the result was 5,284 px with JavaScript (5,172 without) before its secondary
+    parts folded; it must read in a few phone screens, about 3,500 px at most."""
+    context, page = open_page(browser, live_server, PHONE, javascript, THREE)
+    try:
+        height = page.evaluate(RESULT_HEIGHT)
+        assert height <= 3_500, height
+        # Never folded: the severity, the summary, the ladder, the warning signs, the
+        # emergency box and "do not stop".
+        for selector in (
+            ".headline-severity",
+            ".risk-summary",
+            ".ladder",
+            ".risk-title .severity",
+            ".risk-signs",
+            ".result-emergency",
+            ".do-not-stop",
+        ):
+            expect(page.locator(selector).first).to_be_visible()
+        # What folds opens with one tap, with or without JavaScript: further steps, a
+        # finding's explanation and sources, the questions.
+        more = page.locator(".more-steps")
+        expect(more.locator("li").first).to_be_hidden()
+        more.locator("summary").click()
+        expect(more.locator("li").first).to_be_visible()
+        finding = page.locator(".finding").first
+        finding.locator(".finding-why > summary").click()
+        expect(finding.locator(".finding-summary")).to_be_visible()
+        finding.locator(".finding-sources-more > summary").click()
+        expect(finding.locator(".finding-sources a").first).to_be_visible()
+        question = page.get_by_text("Can I take these medicines together at my doses?")
+        expect(question).to_be_hidden()
+        page.get_by_role("heading", name="Questions to ask your pharmacist").click()
+        expect(question).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_sheet_prints_what_the_screen_folds(browser, live_server, site_content):
+    context, page = open_page(browser, live_server, PHONE, True, THREE)
+    try:
+        page.emulate_media(media="print")
+        expect(page.locator(".more-steps li").first).to_be_visible()
+        expect(page.locator(".more-steps > summary")).to_be_hidden()
+        expect(page.locator(".questions li").first).to_be_visible()
+        # The findings in short form: each names its risk and its medicines, no explanation.
+        expect(page.locator(".finding-title").first).to_be_visible()
+        expect(page.locator(".finding-medicines").first).to_contain_text("citalopram")
+        expect(page.locator(".finding-summary").first).to_be_hidden()
+    finally:
+        context.close()
+
+
 @WIDTHS
 @JS
 def test_serious_results_carry_the_action_ladder(
