@@ -27,17 +27,9 @@ PINNED = re.compile(
 STILL_SEARCH = frozenset(
     {
         "tramadol",
-        "pentazocine",
-        "nalmefene",
-        "diclofenac",
-        "meloxicam",
         "aspirin",
-        "itraconazole",
         "guaifenesin",
-        "phenobarbital",
-        "butalbital",
         "methocarbamol",
-        "metaxalone",
         "hydroxyzine",
     }
 )
