@@ -37,8 +37,25 @@ def coverage_note(snap: knowledge.Snapshot) -> str:
 def _guides(mechanisms, ingredients, index) -> list[dict]:
     if index is None:
         return []
-    links = _guide_links(_GuideIndexKey(*index), tuple(mechanisms), tuple(ingredients))
+    key = _GuideIndexKey(*index)
+    # Only what some guide is about can change the links: the memo key leaves out the rest
+    # (and the order), so a cumulative risk of many medicines still finds its links there.
+    about_mechanisms, about_drugs = _guide_topics(key)
+    links = _guide_links(
+        key,
+        tuple(sorted(about_mechanisms.intersection(mechanisms))),
+        tuple(sorted(about_drugs.intersection(ingredients))),
+    )
     return [dict(link) for link in links]
+
+
+@functools.lru_cache(maxsize=4)
+def _guide_topics(index: _GuideIndexKey) -> tuple[frozenset, frozenset]:
+    """Every mechanism and every medicine some published guide is about."""
+    return (
+        frozenset(m for g in index.guides for m in g["mechanisms"]),
+        frozenset(d for g in index.guides for d in g["drugs"]),
+    )
 
 
 class _GuideIndexKey:
