@@ -82,38 +82,51 @@ def _pair_text(snap: Snapshot, guides: _Guides, same: _Same) -> str:
     return _encode(snap, guides, same.finding)
 
 
-def finding_json(snap: Snapshot, guides: _Guides, finding: engine.Finding, entered) -> str:
-    """One finding's JSON text, as FindingResult.as_json gives it in this list."""
+def _text(snap: Snapshot, guides: _Guides, finding: engine.Finding) -> str:
     if finding.kind == "pair":
-        text = _pair_text(snap, guides, _Same(finding))
-    else:  # a cumulative risk or a duplicate names the list's medicines: rarely seen twice
-        text = _encode(snap, guides, finding)
-    if not entered:
-        return text + "}"
-    return text + ', "medicines": [' + ", ".join(map(_quote, entered)) + "]}"
+        return _pair_text(snap, guides, _Same(finding))
+    # A cumulative risk or a duplicate names the list's medicines: rarely seen twice.
+    return _encode(snap, guides, finding)
 
 
-def _entered(checked: services.Examined):
-    """For each finding, the names entered that hold its ingredients, in the order they
-    were entered (services._finding's entered_medicines)."""
-    labels = checked.labels
+def _close(entered: list[str]) -> str:
+    """The end of a finding's object: `medicines` (the names entered, quoted) and the brace."""
+    return ', "medicines": [' + ", ".join(entered) + "]}" if entered else "}"
+
+
+def finding_json(snap: Snapshot, guides: _Guides, finding: engine.Finding, entered) -> str:
+    """One finding's JSON text, as FindingResult.as_json gives it in a list where the names
+    `entered` hold its ingredients."""
+    return _text(snap, guides, finding) + _close([_quote(name) for name in entered])
+
+
+def _findings(checked: services.Examined) -> list[str]:
+    """The findings' JSON texts, as pieces to join (no copy of the memoised texts): each
+    finding's text, then its closing part, with the names entered that hold its
+    ingredients in the order they were entered (services._finding's entered_medicines)."""
+    snap, guides, labels = checked.snap, _Guides(checked.guide_index), checked.labels
+    quoted = [_quote(label) for label, _ in labels]
     positions: dict[str, list[int]] = {}
     for n, (_, slugs) in enumerate(labels):
-        for slug in set(slugs):
+        for slug in dict.fromkeys(slugs):
             positions.setdefault(slug, []).append(n)
+    pieces = []
     for finding in checked.found:
+        pieces.append(_text(snap, guides, finding))
         if finding.medicines:  # a duplicate names the medicines that share the ingredient
-            yield finding, finding.medicines
-            continue
-        held = {n for slug in finding.ingredients for n in positions.get(slug, ())}
-        yield finding, [labels[n][0] for n in sorted(held)]
+            entered = [_quote(name) for name in finding.medicines]
+        else:
+            held = {n for slug in finding.ingredients for n in positions.get(slug, ())}
+            entered = [quoted[n] for n in sorted(held)]
+        pieces.append(_close(entered))
+        pieces.append(", ")
+    return pieces[:-1]
 
 
 def interactions_json(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> bytes:
     """The answer of GET /api/v1/interactions for these names, as UTF-8 JSON."""
     checked = services.examine(drugs, recently_stopped)
-    snap, guides = checked.snap, _Guides(checked.guide_index)
-    findings = [finding_json(snap, guides, f, entered) for f, entered in _entered(checked)]
+    snap = checked.snap
     head = {
         "resolved": [r.as_json() for r in checked.resolved],
         "unresolved": [u.as_json() for u in checked.unresolved],
@@ -127,14 +140,9 @@ def interactions_json(drugs: list[str], recently_stopped: list[str] | tuple = ()
     }
     if checked.message:
         tail["message"] = checked.message
-    text = (
-        json.dumps(head)[:-1]
-        + ', "findings": ['
-        + ", ".join(findings)
-        + "], "
-        + json.dumps(tail)[1:]
-    )
-    return text.encode()
+    pieces = [json.dumps(head)[:-1], ', "findings": [', *_findings(checked)]
+    pieces += ["], ", json.dumps(tail)[1:]]
+    return "".join(pieces).encode()
 
 
 def clear() -> None:

@@ -176,3 +176,38 @@ def test_an_equal_finding_that_is_another_object_gives_the_same_text(library, sn
 
 def test_the_memo_is_bounded():
     assert json_answers._pair_text.cache_info().maxsize == json_answers.FINDING_MEMO_SIZE
+
+
+def test_guide_links_from_the_memo_equal_those_of_every_guide(library, snap, findings):
+    """The memo of guide links is keyed only by what guides are about; the links must be the
+    ones guides_for gives for the finding's whole lists, for pairs and long cumulative risks."""
+    from articles.linking import guides_for
+
+    index = services._guide_index()
+    rng = random.Random(3)
+    slugs = sorted(snap.ingredients)
+    found = [
+        f for x, y in zip(slugs, slugs[1:] + slugs[:1], strict=True) if (f := findings([x], [y]))
+    ]
+    for _ in range(40):
+        found.append(findings(*([s] for s in rng.sample(slugs, 12))))
+    cases = {(f.mechanisms, f.ingredients) for group in found for f in group}
+    assert len(cases) > 100 and any(len(ingredients) > 3 for _, ingredients in cases)
+    for mechanisms, ingredients in cases:
+        want = guides_for(list(mechanisms), list(ingredients), limit=3, index=index[1])
+        assert services._guides(mechanisms, ingredients, index) == want, (mechanisms, ingredients)
+        shuffled = rng.sample(ingredients, len(ingredients))
+        assert services._guides(mechanisms, shuffled, index) == want
+
+
+def test_guide_links_are_memoised_whatever_else_a_risk_involves(library, snap):
+    index = services._guide_index()
+    _, about_drugs = services._guide_topics(services._GuideIndexKey(*index))
+    others = sorted(set(snap.ingredients) - about_drugs)[:4]
+    assert len(others) == 4
+    mechanisms = ("serotonin-toxicity",)
+    services._guide_links.cache_clear()
+    first = services._guides(mechanisms, ("sertraline", "tramadol", *others[:2]), index)
+    again = services._guides(mechanisms, (others[3], "tramadol", others[2], "sertraline"), index)
+    assert first == again and first
+    assert services._guide_links.cache_info().misses == 1
