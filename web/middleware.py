@@ -5,16 +5,21 @@ Caching, privacy and rate limits are declared on each view (web.http, web.rateli
 nothing here decides by URL prefix. Order in settings.MIDDLEWARE matters; it is explained there.
 """
 
+import gzip
 import logging
 import re
+import secrets
 import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
+from django.middleware.gzip import re_accepts_gzip
 from django.template import loader
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
+from isal import igzip
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from web.http import NOINDEX, PRIVATE
@@ -189,10 +194,39 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         return None if url == self.manifest else super().find_file(url)
 
 
+def gzip_fast(data: bytes, max_random_bytes: int) -> bytes:
+    """gzip with ISA-L (isal) at level 2: about 10 % larger than zlib's level 6 for about a
+    tenth of the CPU (a 400 KB API answer: 0.3 ms instead of 3.6 ms). Django's BREACH
+    mitigation is kept (django.utils.text.compress_string): a file name of random length
+    in the header."""
+    compressed = igzip.compress(data, 2, mtime=0)
+    header = bytearray(compressed[:10])
+    header[3] = gzip.FNAME
+    name = b"a" * secrets.randbelow(max_random_bytes) + b"\x00"
+    return bytes(header) + name + compressed[10:]
+
+
 class GZipMiddleware(DjangoGZipMiddleware):
-    """Compress pages, but never the admin: its pages hold CSRF tokens (BREACH)."""
+    """Compress pages, but never the admin: its pages hold CSRF tokens (BREACH). Whole
+    answers are compressed with gzip_fast; streamed ones the way Django does."""
 
     def process_response(self, request, response):
         if request.path.startswith("/" + settings.ADMIN_URL):
             return response
-        return super().process_response(request, response)
+        if response.streaming or len(response.content) < 200:
+            return super().process_response(request, response)
+        if response.has_header("Content-Encoding"):
+            return response
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return response
+        compressed = gzip_fast(response.content, self.max_random_bytes)
+        if len(compressed) >= len(response.content):
+            return response
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag  # RFC 9110 8.8.1, as Django does
+        response.headers["Content-Encoding"] = "gzip"
+        return response
