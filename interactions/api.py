@@ -2,7 +2,9 @@
 
 django-ninja generates the OpenAPI 3 description (/api/v1/openapi.json) from the schemas
 below, so they are the documentation. Views validate input with the same CheckForm as the
-HTML checker and answer through services. Every answer is JSON: the exception handlers
+HTML checker and answer through services; the checker's answer is JSON text made by
+interactions.json_answers (each finding encoded once per process), returned as it is, so
+ninja neither validates nor encodes it again. Every answer is JSON: the exception handlers
 here, and the wrapper in interactions/api_urls.py for 404/405, turn every error into
 {"error": {"code", "message"}} through error_response. Each operation declares that its
 answer is private (never stored) and its rate limit.

@@ -211,3 +211,15 @@ def test_guide_links_are_memoised_whatever_else_a_risk_involves(library, snap):
     again = services._guides(mechanisms, (others[3], "tramadol", others[2], "sertraline"), index)
     assert first == again and first
     assert services._guide_links.cache_info().misses == 1
+
+
+def test_the_openapi_description_still_documents_the_answer_the_view_returns_as_text(client):
+    """The view returns ready JSON text; the OpenAPI description still gives its schema."""
+    response = client.get("/api/v1/openapi.json")
+    schema = json.loads(response.content)
+    ok = schema["paths"]["/api/v1/interactions"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/InteractionsOut"
+    }
+    finding = schema["components"]["schemas"]["FindingOut"]["properties"]
+    assert {"medicines", "ingredient_names", "what_to_do_steps", "articles"} <= set(finding)
