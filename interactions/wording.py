@@ -161,35 +161,39 @@ def normal_words(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", _APOSTROPHE.sub("", text.casefold())).split())
 
 
-class _Said:
-    """A sentence (or a whole step) with its normalised words, compared for sameness."""
-
-    __slots__ = ("text", "norm", "words")
-
-    def __init__(self, text: str):
-        self.text, self.norm = text, normal_words(text)
-        self.words = frozenset(self.norm.split())
-
-    def same_as(self, other: _Said, near: bool) -> bool:
-        if self.norm == other.norm:
-            return True
-        differ = self.words ^ other.words
-        if not near or differ & _NEGATIONS or any(word.isdigit() for word in differ):
-            return False
-        return fuzz.token_set_ratio(self.norm, other.norm) >= NEAR_DUPLICATE
-
-    def says_more_than(self, other: _Said) -> bool:
-        return self.words > other.words
+# Rule texts are a fixed set, so each sentence's normal form and each comparison is
+# remembered: a check compares many steps, and the same ones come up in many checks.
+@functools.lru_cache(maxsize=16_384)
+def _said(text: str) -> tuple[str, frozenset]:
+    norm = normal_words(text)
+    return norm, frozenset(norm.split())
 
 
-def _sentences(step: str) -> list[_Said]:
-    return [_Said(s) for s in _SENTENCE_END.split(step.strip()) if normal_words(s)]
+@functools.lru_cache(maxsize=65_536)
+def _same(text: str, other: str) -> bool:
+    """Whether two sentences (or steps) say the same thing (see above)."""
+    (norm, words), (other_norm, other_words) = _said(text), _said(other)
+    if norm == other_norm:
+        return True
+    differ = words ^ other_words
+    if differ & _NEGATIONS or any(word.isdigit() for word in differ):
+        return False
+    return fuzz.token_set_ratio(norm, other_norm, score_cutoff=NEAR_DUPLICATE) >= NEAR_DUPLICATE
 
 
-def _add_sentence(sentences: list[_Said], new: _Said) -> None:
+def _says_more(text: str, other: str) -> bool:
+    return _said(text)[1] > _said(other)[1]
+
+
+@functools.lru_cache(maxsize=16_384)
+def _sentences(step: str) -> tuple[str, ...]:
+    return tuple(s for s in _SENTENCE_END.split(step.strip()) if _said(s)[0])
+
+
+def _add_sentence(sentences: list[str], new: str) -> None:
     for n, said in enumerate(sentences):
-        if new.same_as(said, near=True):
-            if new.says_more_than(said):
+        if _same(new, said):
+            if _says_more(new, said):
                 sentences[n] = new
             return
     sentences.append(new)
@@ -199,26 +203,33 @@ def _add_sentence(sentences: list[_Said], new: _Said) -> None:
 def distinct_steps(steps: tuple[str, ...], near: bool = True) -> tuple[str, ...]:
     """Each distinct step once, in first-seen order (see above). near=False merges exact
     (normalised) repeats only, as for warning signs."""
-    kept: list[list[_Said]] = []  # each step as its sentences
+    if not near:
+        exact = {}
+        for step in steps:
+            exact.setdefault(_said(step)[0], step)
+        return tuple(step for norm, step in exact.items() if norm)
+    kept: list[list[str]] = []  # each step kept, as its sentences
+    joined: list[str] = []  # and as one text
     for step in steps:
-        whole = _Said(step)
-        if not whole.norm:
+        new = _sentences(step)
+        if not new:
             continue
         for n, sentences in enumerate(kept):
-            said = _Said(" ".join(s.text for s in sentences))
-            if whole.same_as(said, near):
-                if whole.says_more_than(said):
-                    kept[n] = _sentences(step)
+            if _same(step, joined[n]):
+                if _says_more(step, joined[n]):
+                    kept[n] = list(new)
+                    joined[n] = " ".join(new)
                 break
-            new = _sentences(step)
-            if near and new[0].same_as(sentences[0], near=True):
+            if _same(new[0], sentences[0]):  # the same opening: one step, every sentence
                 merged = list(sentences)
-                if new[0].says_more_than(merged[0]):
+                if _says_more(new[0], merged[0]):
                     merged[0] = new[0]
                 for sentence in new[1:]:
                     _add_sentence(merged, sentence)
                 kept[n] = merged
+                joined[n] = " ".join(merged)
                 break
         else:
-            kept.append(_sentences(step))
-    return tuple(" ".join(s.text for s in sentences) for sentences in kept)
+            kept.append(list(new))
+            joined.append(" ".join(new))
+    return tuple(joined)

@@ -28,10 +28,13 @@ from django import template
 from django.template.loader import get_template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 register = template.Library()
 
 FINDING_TEMPLATE = "interactions/_finding.html"
+SEVERITY_TEMPLATE = "interactions/_severity.html"
+MEDICINE_TEMPLATE = "interactions/_medicine.html"
 MAX_ENTRIES = 2048
 # Slots: private-use characters, which no text of ours contains and HTML escaping keeps.
 ANCHOR_SLOT = "\ue000anchor\ue001"
@@ -130,6 +133,41 @@ def render_finding(context, finding):
     return mark_safe(html)
 
 
+@functools.lru_cache(maxsize=32)
+def _severity_badge(severity: str, short: bool) -> str:
+    return get_template(SEVERITY_TEMPLATE).render({"severity": severity, "short": short})
+
+
+@register.simple_tag
+def severity_badge(severity, short=False):
+    """interactions/_severity.html for a severity, rendered once per process rather than
+    included anew on every page (a handful of severities, the same HTML every time)."""
+    return mark_safe(_severity_badge(str(severity), bool(short)))
+
+
+@functools.lru_cache(maxsize=MAX_ENTRIES)
+def _medicine(medicine) -> str:
+    return get_template(MEDICINE_TEMPLATE).render({"medicine": medicine})
+
+
+@register.simple_tag
+def medicine_html(medicine):
+    """interactions/_medicine.html for one entered medicine (a services.ResolvedName, frozen:
+    its own key), remembered like a finding: the same medicines come up in many lists."""
+    try:
+        return mark_safe(_medicine(medicine))
+    except TypeError:  # not hashable (a dict): render it as it is
+        return mark_safe(get_template(MEDICINE_TEMPLATE).render({"medicine": medicine}))
+
+
+@register.filter
+@functools.lru_cache(maxsize=MAX_ENTRIES)
+def short_title(title) -> str:
+    """A source's title cut to its first six words, for the printed sheet's short citations
+    (Django's truncatewords, remembered: the same sources come up in many results)."""
+    return Truncator(title).words(6, truncate=" …")
+
+
 @register.filter
 def severity_words(severity, short=False) -> str:
     """The severity in CLINICAL.md's words (interactions.wording, the one place)."""
@@ -151,6 +189,8 @@ def fold_after(items, shown=None) -> tuple[list, list]:
 
 def cache_clear() -> None:
     _fragment.cache_clear()
+    _severity_badge.cache_clear()
+    _medicine.cache_clear()
 
 
 def cache_info():
