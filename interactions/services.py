@@ -98,7 +98,17 @@ def _guide_index():
             for g in guides
         )
     )
-    return key, guides
+    latest = _latest_index[0]
+    if latest is not None and latest[0] == key:
+        return latest
+    _latest_index[0] = (key, guides)
+    return _latest_index[0]
+
+
+# The guide index last read. While the guides stay the same, every check gets this one copy,
+# so the memos keyed by it (here and in interactions.json_answers) keep one copy of the
+# guides, not the one each request unpickled from the cache (tens of MB per process).
+_latest_index: list = [None]
 
 
 # --------------------------------------------------------------------------- typed results

@@ -223,3 +223,19 @@ def test_the_openapi_description_still_documents_the_answer_the_view_returns_as_
     }
     finding = schema["components"]["schemas"]["FindingOut"]["properties"]
     assert {"medicines", "ingredient_names", "what_to_do_steps", "articles"} <= set(finding)
+
+
+def test_the_guide_index_is_one_copy_while_the_guides_stay_the_same(library, make_guide):
+    """Every check reads the guides (a fresh copy from the cache each time); the memos keyed
+    by them must keep one copy, not one per request."""
+    from django.core.cache import cache
+
+    first = services._guide_index()
+    cache.clear()  # the next read builds a new list from the database
+    again = services._guide_index()
+    assert again is first
+    make_guide(mechanisms=["serotonin-toxicity"], drugs=["sertraline"])
+    cache.clear()
+    changed = services._guide_index()
+    assert changed is not first and changed[0] != first[0]
+    assert len(changed[1]) == len(first[1]) + 1
