@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
@@ -49,7 +48,7 @@ def check_url(drugs, recently_stopped=()) -> str:
     query = {"drugs": ",".join(drugs)}
     if recently_stopped:
         query["recently_stopped"] = ",".join(recently_stopped)
-    return reverse("interactions:check") + "?" + urlencode(query, safe=",")
+    return url_for("interactions:check") + "?" + urlencode(query, safe=",")
 
 
 @private
