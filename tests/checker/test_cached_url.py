@@ -78,3 +78,19 @@ def test_links_built_in_python_share_the_cache(monkeypatch, db):
     # Each suggestion's drug page is reversed once; sertraline's was already known.
     new = urls - {reverse("interactions:drug_detail", args=["sertraline"])}
     assert len(calls) == 2 + len(new)
+
+
+def test_a_check_page_reverses_nothing_once_its_links_are_known(monkeypatch, client, library):
+    calls = []
+    real = reversing.reverse
+    monkeypatch.setattr(reversing, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    query = {"drugs": "Zoloft, Percocet, Xanax, tramadol"}
+    assert client.get("/check/", query).status_code == 200
+    assert calls  # the first page reversed its links (drug pages, the checker, guides)
+    calls.clear()
+    import django.urls
+
+    direct = []
+    monkeypatch.setattr(django.urls, "reverse", lambda *a, **k: direct.append(a) or real(*a, **k))
+    assert client.get("/check/", query).status_code == 200
+    assert calls == [] and direct == []
