@@ -282,7 +282,12 @@ class Resolver:
         if len(compact) < 4:
             return None
         allowed = 1 if len(compact) <= 6 else 2 if len(compact) <= 12 else 3
-        hits = self._names.within_distance(key, allowed)
+        # One slip at the start still reads (a letter wrong, missing, added or swapped), as
+        # in autocomplete; a start that differs in both letters is another word: "Lustral"
+        # (sertraline in the UK) is two edits from Abstral (fentanyl) and must not read so.
+        hits = [
+            hit for hit in self._names.within_distance(key, allowed) if _same_start(key, hit[0])
+        ]
         if not hits:
             return None
         best = min(distance for _, distance in hits)
@@ -606,6 +611,12 @@ class Resolver:
             if len(results) == limit:
                 break
         return results
+
+
+def _same_start(typed: str, name: str) -> bool:
+    """At most one slip in the first two letters: either letter in place, or swapped."""
+    a, b = typed[:2], name[:2]
+    return a[:1] == b[:1] or a[1:2] == b[1:2] or a[:1] == b[1:2] or a[1:2] == b[:1]
 
 
 def _by_length(key: str) -> tuple[int, str]:

@@ -248,6 +248,17 @@ def test_an_exact_name_always_beats_a_close_spelling(resolver):
     assert [label for label, _ in resolver.autocomplete("tramadal")][0] == "tramadol"
 
 
+def test_a_misspelling_never_reads_as_a_medicine_that_starts_differently(resolver):
+    # "Lustral" (sertraline in the UK) is two edits from Abstral (fentanyl): an SSRI read as
+    # an opioid. A start differing in both first letters is another word: not read, and
+    # said so ("We couldn't find ..."), as in autocomplete.
+    [item] = resolver.parse("Lustral")
+    assert isinstance(item, Unresolved)
+    # One slip at the start still reads: a letter missing, added, wrong or swapped.
+    for typed in ("ertraline", "ssertraline", "zertraline", "esrtraline", "sertaline"):
+        assert read(resolver, typed) == [(typed, "sertraline", ("sertraline",))], typed
+
+
 def test_autocomplete_offers_products_with_separators_but_never_half_a_list(resolver):
     assert [label for label, _ in resolver.autocomplete("Tylenol with")] == ["Tylenol with Codeine"]
     # picking a suggestion replaces the box: "tramadol" here would drop phenelzine
