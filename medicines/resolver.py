@@ -281,7 +281,7 @@ class Resolver:
         compact = key.replace(" ", "")
         if len(compact) < 4:
             return None
-        allowed = 1 if len(compact) <= 6 else 2 if len(compact) <= 12 else 3
+        allowed = 1 if len(compact) <= 8 else 2 if len(compact) <= 12 else 3
         # One slip at the start still reads (a letter wrong, missing, added or swapped), as
         # in autocomplete; a start that differs in both letters is another word: "Lustral"
         # (sertraline in the UK) is two edits from Abstral (fentanyl) and must not read so.
@@ -292,9 +292,10 @@ class Resolver:
             return None
         best = min(distance for _, distance in hits)
         targets = {self.index.exact[k].key: self.index.exact[k] for k, d in hits if d == best}
-        if len(targets) != 1:
-            return None
-        return next(iter(targets.values()))
+        if len({target.ingredients for target in targets.values()}) != 1:
+            return None  # as close to two different medicines: ask, don't guess
+        # "tramadl" is as close to tramadol as to Tramal: the same medicine, named generically.
+        return min(targets.values(), key=lambda target: target.kind != "generic")
 
     def _find(self, text: str) -> tuple[Target | None, str]:
         key = re.sub(r"\bno (\d)", r"\1", normalise_name(text))  # "Tylenol No. 3" = "Tylenol #3"

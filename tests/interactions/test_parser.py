@@ -249,14 +249,29 @@ def test_an_exact_name_always_beats_a_close_spelling(resolver):
 
 
 def test_a_misspelling_never_reads_as_a_medicine_that_starts_differently(resolver):
-    # "Lustral" (sertraline in the UK) is two edits from Abstral (fentanyl): an SSRI read as
-    # an opioid. A start differing in both first letters is another word: not read, and
-    # said so ("We couldn't find ..."), as in autocomplete.
-    [item] = resolver.parse("Lustral")
-    assert isinstance(item, Unresolved)
+    # "Lustral" (sertraline in the UK) was read, by spelling, as Abstral (fentanyl), and
+    # "Zamadol" (tramadol) as Panadol (acetaminophen). Now they are known names...
+    assert read(resolver, "Lustral, Zamadol") == [
+        ("Lustral", "Lustral", ("sertraline",)),
+        ("Zamadol", "Zamadol", ("tramadol",)),
+    ]
+    # ...and a spelling reads as a medicine only if it is one slip from it at the start
+    # (both first letters differ: another word) and, up to 8 letters, one slip in all.
+    for typed in ("xyragesic", "pexocet"):
+        [item] = resolver.parse(typed)
+        assert isinstance(item, Unresolved), typed
     # One slip at the start still reads: a letter missing, added, wrong or swapped.
     for typed in ("ertraline", "ssertraline", "zertraline", "esrtraline", "sertaline"):
         assert read(resolver, typed) == [(typed, "sertraline", ("sertraline",))], typed
+    # Two slips in a longer name still read.
+    assert read(resolver, "amitryptaline") == [
+        ("amitryptaline", "amitriptyline", ("amitriptyline",))
+    ]
+
+
+def test_a_spelling_as_close_to_a_brand_as_to_its_generic_reads_as_the_generic(resolver):
+    # "tramadl" is one slip from tramadol and from Tramal (tramadol outside the US).
+    assert read(resolver, "tramadl") == [("tramadl", "tramadol", ("tramadol",))]
 
 
 def test_autocomplete_offers_products_with_separators_but_never_half_a_list(resolver):
