@@ -78,10 +78,11 @@ NUMBERED_RE = re.compile(r"(?:#|\bno\.?\s*)(\d+)\b", re.IGNORECASE)
 
 # The parser's tokens. Order matters: a product number ("#3", "No. 4") before a dose, a dose
 # ("4.5mg", "5/325", "10 mg") before a separator, so that "5/325" is one dose, not a list.
+# A new line always ends a medicine, so a number or dose never runs across one ([^\S\n]).
 TOKEN_RE = re.compile(
     rf"""
-    (?P<num>(?:\#\s*|\bno\b\.?\s*)\d+(?![\d.]))
-    |(?P<dose>(?<![^\W_])\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*(?:\s*{UNIT}(?![^\W\d_]))?)
+    (?P<num>(?:\#[^\S\n]*|\bno\b\.?[^\S\n]*)\d+(?![\d.]))
+    |(?P<dose>(?<![^\W_])\d+(?:\.\d+)?(?:[^\S\n]*/[^\S\n]*\d+(?:\.\d+)?)*(?:[^\S\n]*{UNIT}(?![^\W\d_]))?)
     |(?P<with>\bw/)
     |(?P<sep>[/+&;,\n])
     |(?P<open>[(\[{{])
@@ -231,6 +232,7 @@ class Resolver:
         self._names = NameIndex(self._keys)  # spelling matches in the parser
         self._covered = NameIndex(self._covered_keys)  # autocomplete and suggestions
         self._parsed: dict[str, list[Resolved | Unresolved]] = {}
+        self._chunks_parsed: dict[str, list[Resolved | Unresolved]] = {}
 
     # ------------------------------------------------------------------ index
     def _add(self, name: str, target: Target) -> None:
@@ -350,13 +352,33 @@ class Resolver:
         cache = self._parsed
         if text in cache:
             return cache[text]
-        result = self._parse(text)
+        chunks = [chunk for chunk in _chunks(text) if chunk and not chunk.isspace()]
+        result = []
+        if len(chunks) > 1 and all(_LETTER_RE.search(chunk) for chunk in chunks):
+            # A comma, semicolon or new line outside brackets always ends a medicine, so each
+            # chunk reads the same on its own (a property test holds this) and is memoised on
+            # its own: a new list of known names costs a few look-ups, not a parse.
+            result = [item for chunk in chunks for item in self._parse_chunk(chunk)]
+        if not result:
+            result = self._parse(text)
         if len(cache) >= 5000:
             cache.clear()
         cache[text] = result
         return result
 
-    def _parse(self, text: str, suggest: bool = True) -> list[Resolved | Unresolved]:
+    def _parse_chunk(self, chunk: str) -> list[Resolved | Unresolved]:
+        cache = self._chunks_parsed
+        if chunk not in cache:
+            if len(cache) >= 5000:
+                cache.clear()
+            cache[chunk] = self._parse(chunk, whole=False)
+        return cache[chunk]
+
+    def _parse(
+        self, text: str, suggest: bool = True, whole: bool = True
+    ) -> list[Resolved | Unresolved]:
+        """`whole`: `text` is all that was typed, so if nothing in it reads as a medicine
+        or a word, it is said back as one unknown name rather than dropped."""
         typed = prepare(text)
         tokens = tokenize(typed)
         pieces: list[_Piece] = []
@@ -388,7 +410,7 @@ class Resolver:
         pieces = self._merge_aliases(tokens, pieces)
         orphans = self._attach(tokens, pieces, loose)
         pieces = sorted(pieces + orphans, key=lambda piece: piece.lo)
-        if not pieces and re.search(r"[^\s,;/+&]", typed):
+        if not pieces and whole and re.search(r"[^\s,;/+&]", typed):
             # Only punctuation or brackets ("---"): something was typed, and it is not a medicine.
             return [self._result(" ".join(typed.split()), None, "", suggest)]
         return [self._finish(typed, tokens, piece, suggest) for piece in pieces]
@@ -612,6 +634,27 @@ class Resolver:
             if len(results) == limit:
                 break
         return results
+
+
+_CHUNK_RE = re.compile(r"[,;\n]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def _chunks(text: str) -> list[str]:
+    """`text` cut at each comma, semicolon and new line outside brackets."""
+    if not _CHUNK_RE.search(text):
+        return [text]
+    chunks, depth, start = [], 0, 0
+    for at, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and char in ",;\n":
+            chunks.append(text[start:at])
+            start = at + 1
+    chunks.append(text[start:])
+    return chunks
 
 
 def _same_start(typed: str, name: str) -> bool:

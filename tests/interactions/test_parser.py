@@ -621,3 +621,30 @@ def test_any_text_is_read_without_error(resolver, text):
     for item in items:
         assert item.query and item.query == " ".join(item.query.split())
         assert isinstance(item, Resolved | Unresolved)
+
+
+JUNK = ["", " 50 mg", " 4.5mg", " tablets", " 10/325", " (x)", " (Zoloft)", " [old]", " ---", "  "]
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_list_reads_the_same_whole_as_cut_at_its_hard_separators(resolver, names, data):
+    """Resolver.parse memoises each comma-, semicolon- or line-separated chunk on its own:
+    the list must read exactly as the uncut parse reads it, whatever is around the cuts."""
+    words = st.sampled_from(names) | st.text(alphabet="abcxyz()[],;\n /+-.#0123456789", max_size=12)
+    chosen = data.draw(st.lists(words, min_size=1, max_size=6), label="pieces")
+    extras = data.draw(st.lists(st.sampled_from(JUNK), min_size=6, max_size=6), label="extras")
+    joins = data.draw(
+        st.lists(
+            st.sampled_from([*SEPARATORS, ",", ",,", " ,\n", "; ", "(", ")"]),
+            min_size=6,
+            max_size=6,
+        ),
+        label="joins",
+    )
+    text = "".join(n + e + j for n, e, j in zip(chosen, extras, joins, strict=False))
+    uncut = resolver._parse(text)
+    resolver._parsed.clear()
+    assert resolver.parse(text) == uncut, repr(text)
