@@ -6,6 +6,7 @@ best link; mechanism alone comes next; a guide about one of the medicines comes 
 """
 
 import re
+import time
 
 from django.core.cache import cache
 
@@ -14,20 +15,33 @@ from web.reversing import url_for
 
 INDEX_CACHE_KEY = "articles:guide-index"
 INDEX_CACHE_SECONDS = 300
+# Each process also keeps the index it last read for a few seconds: every check and API
+# answer needs it, and reading it from the shared cache (Redis in production) is a round
+# trip and an unpickle per request. A guide edited in another process shows in links
+# within INDEX_LOCAL_SECONDS more; one edited in this process, at once (forget_index).
+INDEX_LOCAL_SECONDS = 5
+_local: list = [0.0, None]  # [expires (time.monotonic()), index]
 
 
 def published_guide_index():
     """Title, slug, mechanisms and medicines of every published guide (cached briefly)."""
-    return cache.get_or_set(
+    now = time.monotonic()
+    if _local[1] is not None and now < _local[0]:
+        return _local[1]
+    index = cache.get_or_set(
         INDEX_CACHE_KEY,
         lambda: list(
             Article.objects.published().values("title", "slug", "mechanisms", "drugs", "published")
         ),
         INDEX_CACHE_SECONDS,
     )
+    _local[:] = [now + INDEX_LOCAL_SECONDS, index]
+    return index
 
 
-def forget_index():
+def forget_index(**kwargs):
+    """Drop the index, shared and in this process (also a receiver for Article changes)."""
+    _local[:] = [0.0, None]
     cache.delete(INDEX_CACHE_KEY)
 
 

@@ -92,6 +92,9 @@ def _guide_index():
     except (ImportError, DatabaseError):  # no guides yet, or no database: findings still work
         logger.warning("Guide index unavailable; findings are returned without guide links")
         return None
+    latest = _latest_index[0]
+    if latest is not None and latest[1] is guides:  # the same copy as last time: same key
+        return latest
     key = hash(
         tuple(
             (g["slug"], g["title"], str(g["published"]), tuple(g["mechanisms"]), tuple(g["drugs"]))

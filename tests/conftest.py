@@ -8,18 +8,22 @@ from articles.models import Article, Category, Tag
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with empty caches (pages, rate limits, unsaved read counts)."""
+    """Each test starts with empty caches (pages, rate limits, unsaved read counts, the
+    guide index)."""
     from django.core.cache import caches
 
+    from articles.linking import forget_index
     from articles.reads import forget_pending
 
     for cache in caches.all():
         cache.clear()
     forget_pending()
+    forget_index()
     yield
     for cache in caches.all():
         cache.clear()
     forget_pending()
+    forget_index()
 
 
 @pytest.fixture
