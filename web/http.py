@@ -24,6 +24,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.gzip import gzip_page
 
 PAGES = "pages"  # the cache alias for rendered public pages (settings.CACHES)
+PAGES_LOCAL = "pages_local"  # with Redis: each process's copy for a few seconds in front
 PRIVATE = "private, no-store"
 NOINDEX = "noindex, nofollow"  # X-Robots-Tag on private answers: search engines skip them
 SAFE_METHODS = ("GET", "HEAD")
@@ -112,7 +113,10 @@ def public_page(view=None, *, query=()):
         request.page_cache = "miss"  # logged by web.middleware.RequestLogMiddleware
         return view(request, *args, **kwargs)
 
-    cached = cache_page(settings.PAGE_CACHE_SECONDS, cache=PAGES)(gzip_page(rendered))
+    shared = cache_page(settings.PAGE_CACHE_SECONDS, cache=PAGES)(gzip_page(rendered))
+    local_seconds = settings.CACHES.get(PAGES_LOCAL, {}).get("TIMEOUT", 10)
+    # With Redis (production), each process first looks in its own copy (PAGES_LOCAL).
+    tiered = cache_page(local_seconds, cache=PAGES_LOCAL)(shared)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -127,6 +131,7 @@ def public_page(view=None, *, query=()):
         takes_gzip = _TAKES_GZIP.search(request.headers.get("Accept-Encoding", ""))
         request.META["HTTP_ACCEPT_ENCODING"] = "gzip" if takes_gzip else ""
         request.page_cache = "hit"
+        cached = tiered if PAGES_LOCAL in settings.CACHES else shared
         response = cached(request, *args, **kwargs)
         if response.status_code == 200:
             # What browsers and CDNs may keep, whatever the server cache keeps.
@@ -160,6 +165,8 @@ def clear_pages(sender, **kwargs):
     """A guide, topic, tag or knowledge row changed: every cached page may show it."""
     if sender._meta.app_label in ("articles", "interactions"):
         caches[PAGES].clear()
+        if PAGES_LOCAL in settings.CACHES:
+            caches[PAGES_LOCAL].clear()
 
 
 def connect_signals() -> None:

@@ -302,3 +302,29 @@ def test_canonical_links_keep_only_a_public_page_s_own_parameters(client, make_g
     assert '<link rel="canonical" href="http://testserver/tags/opioids/?page=2">' in html
     html = client.get("/check/?drugs=Zoloft,Ultram").content.decode()
     assert '<link rel="canonical" href="http://testserver/check/">' in html  # never the list
+
+
+TIERED = {
+    alias: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": f"tiered-{alias}",
+        "TIMEOUT": timeout,
+    }
+    for alias, timeout in (("default", 300), ("pages", 300), ("pages_local", 10))
+}
+
+
+@override_settings(CACHES=TIERED, COUNTER_BATCH=20)
+def test_with_a_local_tier_a_hit_needs_no_shared_cache_and_edits_show_at_once(client, make_guide):
+    guide = make_guide(title="Tiered guide")
+    first = client.get(guide.get_absolute_url())
+    assert caches["pages"]._cache and caches["pages_local"]._cache  # stored in both
+    # The shared copy is gone (another server cleared it, or Redis evicted it): this process
+    # still answers from its own copy, without the database.
+    caches["pages"]._cache.clear()
+    again, queries = queries_for(client, guide.get_absolute_url())
+    assert queries == 0 and again.content == first.content
+    # An edit clears both tiers here: the new title shows at once.
+    Article.objects.filter(pk=guide.pk).update(title="Renamed guide")
+    Article.objects.get(pk=guide.pk).save()
+    assert "Renamed guide" in client.get(guide.get_absolute_url()).content.decode()

@@ -44,6 +44,11 @@ def test_postgres_and_redis():
         "default": ["web.cache.FaultTolerantRedisCache", "redis://cache:6379/2"],
         # Pages in the next database: clearing them (a FLUSHDB) never resets a rate limit.
         "pages": ["web.cache.FaultTolerantRedisCache", "redis://cache:6379/3"],
+        # Each process's own copy for a few seconds, in front of Redis (web.http).
+        "pages_local": [
+            "django.core.cache.backends.locmem.LocMemCache",
+            "beforeyoumix-pages-local",
+        ],
     }
 
 
