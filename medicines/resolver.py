@@ -231,8 +231,11 @@ class Resolver:
         self._covered_keys = [k for k in self._keys if self.index.exact[k].kind != "not_covered"]
         self._names = NameIndex(self._keys)  # spelling matches in the parser
         self._covered = NameIndex(self._covered_keys)  # autocomplete and suggestions
-        self._parsed: dict[str, list[Resolved | Unresolved]] = {}
-        self._chunks_parsed: dict[str, list[Resolved | Unresolved]] = {}
+        # Lists and their comma-separated chunks, read once each (least recently used out).
+        self._read = functools.lru_cache(maxsize=PARSE_MEMO)(self._read_list)
+        self._parse_chunk = functools.lru_cache(maxsize=PARSE_MEMO)(
+            functools.partial(self._parse, whole=False)
+        )
 
     # ------------------------------------------------------------------ index
     def _add(self, name: str, target: Target) -> None:
@@ -349,30 +352,18 @@ class Resolver:
 
     def parse(self, text: str) -> list[Resolved | Unresolved]:
         """A typed list read as medicines, in the order typed (see the module docstring)."""
-        cache = self._parsed
-        if text in cache:
-            return cache[text]
+        return self._read(text)
+
+    def _read_list(self, text: str) -> list[Resolved | Unresolved]:
         chunks = [chunk for chunk in _chunks(text) if chunk and not chunk.isspace()]
-        result = []
         if len(chunks) > 1 and all(_LETTER_RE.search(chunk) for chunk in chunks):
             # A comma, semicolon or new line outside brackets always ends a medicine, so each
             # chunk reads the same on its own (a property test holds this) and is memoised on
             # its own: a new list of known names costs a few look-ups, not a parse.
             result = [item for chunk in chunks for item in self._parse_chunk(chunk)]
-        if not result:
-            result = self._parse(text)
-        if len(cache) >= 5000:
-            cache.clear()
-        cache[text] = result
-        return result
-
-    def _parse_chunk(self, chunk: str) -> list[Resolved | Unresolved]:
-        cache = self._chunks_parsed
-        if chunk not in cache:
-            if len(cache) >= 5000:
-                cache.clear()
-            cache[chunk] = self._parse(chunk, whole=False)
-        return cache[chunk]
+            if result:
+                return result
+        return self._parse(text)
 
     def _parse(
         self, text: str, suggest: bool = True, whole: bool = True
@@ -636,6 +627,7 @@ class Resolver:
         return results
 
 
+PARSE_MEMO = 5000  # typed lists, and chunks of lists, remembered per resolver
 _CHUNK_RE = re.compile(r"[,;\n]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 

@@ -7,6 +7,7 @@ person typed must never show up in another person's answer.
 """
 
 import dataclasses
+import importlib
 import json
 import random
 from urllib.parse import quote
@@ -16,6 +17,9 @@ import pytest
 from interactions import json_answers, services
 from interactions.forms import CheckForm
 from medicines import engine
+
+# Names as people type them, as the load benchmark sends them (bench/queries.py).
+queries = importlib.import_module("bench.queries")
 
 # The API reads the published guides (for links to findings) from the database.
 pytestmark = pytest.mark.django_db
@@ -28,39 +32,21 @@ def api(client, library):
     json_answers.clear()
 
 
-def names_of(snap) -> list[str]:
-    names = set()
-    for ingredient in snap.ingredients.values():
-        names.add(ingredient.name)
-        names.update(ingredient.synonyms)
-    for product in snap.products:
-        names.add(product.name)
-        names.update(product.synonyms)
-    return sorted(names)
-
-
-def as_typed(rng, name: str) -> str:
-    if rng.random() < 0.1 and len(name) > 6 and name.isalpha():  # a typo
-        i = rng.randrange(1, len(name) - 2)
-        name = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
-    return rng.choice((name, name.lower(), name.upper(), name.capitalize()))
-
-
 def random_lists(snap, count: int, seed: int = 14):
     """(drugs, recently_stopped) as people type them: brands, generics, combinations, typos,
     unknown words, names typed twice, and now and then medicines stopped recently."""
     rng = random.Random(seed)
-    names = names_of(snap)
+    names = queries.known_names(snap)
     for _ in range(count):
         size = rng.choice((1, 2, 3, 5, 8, 12, 25))
-        drugs = [as_typed(rng, name) for name in rng.sample(names, size)]
+        drugs = queries.pick(rng, names, size)
         if size > 2 and rng.random() < 0.3:
             drugs[-1] = drugs[0].lower()  # typed twice
         if rng.random() < 0.15:
             drugs[rng.randrange(len(drugs))] = "xyzzy"
         stopped = []
         if rng.random() < 0.3:
-            stopped = [as_typed(rng, name) for name in rng.sample(names, rng.randint(1, 3))]
+            stopped = queries.pick(rng, names, rng.randint(1, 3))
         yield ", ".join(drugs), ", ".join(stopped)
 
 

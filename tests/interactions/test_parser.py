@@ -646,5 +646,5 @@ def test_a_list_reads_the_same_whole_as_cut_at_its_hard_separators(resolver, nam
     )
     text = "".join(n + e + j for n, e, j in zip(chosen, extras, joins, strict=False))
     uncut = resolver._parse(text)
-    resolver._parsed.clear()
+    resolver._read.cache_clear()
     assert resolver.parse(text) == uncut, repr(text)
