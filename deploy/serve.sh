@@ -54,6 +54,16 @@ trap 'exit 143' TERM
 # Only the owner and nginx's workers (their group) may reach the socket.
 worker=$(sed -n 's/^user \([^ ]*\) \([^;]*\);$/\2/p' "$RUN/nginx.conf")
 if [ -n "$worker" ]; then chgrp "$worker" "$RUN" && chmod 0710 "$RUN"; else chmod 0700 "$RUN"; fi
+# nginx's workers must read the static files. A checkout under a private directory (a
+# `mktemp -d` clone is 0700) keeps them out: serve a copy from the run directory instead.
+worker_user=$(sed -n 's/^user \([^ ]*\) [^;]*;$/\1/p' "$RUN/nginx.conf")
+static_root=$(sed -n 's/^ *alias \(.*\)\/;$/\1/p' "$RUN/nginx.conf" | head -n 1)
+probe=$(ls "$static_root"/css/*.css 2>/dev/null | head -n 1 || true)
+if [ -n "$worker_user" ] && [ -n "$probe" ] && ! runuser -u "$worker_user" -- test -r "$probe" 2>/dev/null; then
+  cp -R "$static_root" "$RUN/static"
+  chgrp -R "$worker" "$RUN/static" && chmod -R g+rX,o-rwx "$RUN/static"
+  sed -i "s#alias $static_root/#alias $RUN/static/#" "$RUN/nginx.conf"
+fi
 "$NGINX" -t -q -p "$RUN" -c "$RUN/nginx.conf" -e stderr
 
 GUNICORN_BIND="unix:$SOCKET" "$(dirname "$PY")/gunicorn" --config config/gunicorn.conf.py &
