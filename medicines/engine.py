@@ -662,12 +662,14 @@ def check(
 
     findings: list[Finding] = []
     slugs = sorted(owners)
+    version = _Version(snap)
     for i, x in enumerate(slugs):
+        alone = owners[x] if len(owners[x]) == 1 else None
         for y in slugs[i + 1 :]:
             # Skip pairs that only ever occur inside one product.
-            if len(owners[x]) == 1 and owners[x] == owners[y]:
+            if alone is not None and owners[y] == alone:
                 continue
-            finding = pair_finding(snap, x, y)
+            finding = _memo_pair(version, x, y, False)  # pair_finding: x < y already
             if finding is not None:
                 findings.append(finding)
 

@@ -1,4 +1,5 @@
-"""Rendering each finding once per knowledge version, whatever list it came up in.
+"""The checker's result: rendered with Jinja2 (result_html), each finding once per
+knowledge version, whatever list it came up in.
 
 Most of a finding's HTML depends only on the finding: its rules, its ingredients, which of
 them were stopped, and the knowledge version (texts, sources). The same pairs come up for
@@ -26,15 +27,17 @@ import json
 
 from django import template
 from django.template.loader import get_template
+from django.utils import dateformat, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 register = template.Library()
 
-FINDING_TEMPLATE = "interactions/_finding.html"
+RESULT_TEMPLATE = "interactions/result.html"  # Jinja2 (templates/jinja2/)
+FINDING_TEMPLATE = "interactions/finding.html"  # Jinja2
 SEVERITY_TEMPLATE = "interactions/_severity.html"
-MEDICINE_TEMPLATE = "interactions/_medicine.html"
+MEDICINE_TEMPLATE = "interactions/medicine.html"  # Jinja2
 # About 2-3 KB of HTML each, so at most about 25 MB per worker. Over random lists of real
 # names (bench/queries.py) 2,048 entries hit about 31 % of findings, 8,192 about 58 %,
 # which took a cold check from about 5.5 to 4.7 ms of CPU.
@@ -60,11 +63,6 @@ def _copy(item, **changes):
     if isinstance(item, dict):
         return dict(item, **changes)
     return dataclasses.replace(item, **changes)
-
-
-def _version(context) -> str | None:
-    result = context.get("result")
-    return _get(result, "data_version") if result is not None else None
 
 
 def finding_key(finding, version: str | None) -> tuple:
@@ -107,7 +105,11 @@ class _Fragment:
 @functools.lru_cache(maxsize=MAX_ENTRIES)
 def _fragment(item: _Fragment) -> str:
     finding, item.finding = item.finding, None
-    return get_template(FINDING_TEMPLATE).render({"finding": finding})
+    return _jinja(FINDING_TEMPLATE).render({"finding": finding})
+
+
+def _jinja(name: str):
+    return get_template(name, using="jinja2")  # Jinja2 keeps its compiled templates
 
 
 def _with_slots(finding):
@@ -123,9 +125,10 @@ def _with_slots(finding):
     return _copy(finding, **changes)
 
 
-@register.simple_tag(takes_context=True)
-def render_finding(context, finding):
-    html = _fragment(_Fragment(finding_key(finding, _version(context)), _with_slots(finding)))
+def finding_html(finding, version: str | None):
+    """A finding's HTML (finding.html): the cached fragment with this list's slots filled.
+    `version` is the result's knowledge version (None: keyed by the whole finding)."""
+    html = _fragment(_Fragment(finding_key(finding, version), _with_slots(finding)))
     html = html.replace(ANCHOR_SLOT, str(conditional_escape(_get(finding, "anchor") or "")))
     html = html.replace(OPEN_SLOT, " open" if _get(finding, "why_open") else "")
     for n, medicine in enumerate(_get(finding, "medicines") or []):
@@ -134,6 +137,23 @@ def render_finding(context, finding):
             names = ", ".join(str(conditional_escape(name)) for name in entered)
             html = html.replace(entered_slot(n), names)
     return mark_safe(html)
+
+
+@register.simple_tag(takes_context=True)
+def result_html(context):
+    """The result of a check (result.html, Jinja2) inside the Django page around it.
+    interactions.views._result_context gives what it shows."""
+    today = timezone.localdate()
+    values = {
+        name: context.get(name) for name in ("result", "unknown", "words", "share_url", "site_url")
+    }
+    values["site_name"] = context.get("SITE_NAME", "")
+    values["today"] = {
+        "iso": today.isoformat(),
+        "long": dateformat.format(today, "F j, Y"),
+        "short": dateformat.format(today, "M j, Y"),
+    }
+    return mark_safe(_jinja(RESULT_TEMPLATE).render(values))
 
 
 @functools.lru_cache(maxsize=32)
@@ -150,17 +170,17 @@ def severity_badge(severity, short=False):
 
 @functools.lru_cache(maxsize=MAX_ENTRIES)
 def _medicine(medicine) -> str:
-    return get_template(MEDICINE_TEMPLATE).render({"medicine": medicine})
+    return _jinja(MEDICINE_TEMPLATE).render({"medicine": medicine})
 
 
 @register.simple_tag
 def medicine_html(medicine):
-    """interactions/_medicine.html for one entered medicine (a services.ResolvedName, frozen:
+    """interactions/medicine.html (Jinja2) for one entered medicine (a services.ResolvedName, frozen:
     its own key), remembered like a finding: the same medicines come up in many lists."""
     try:
         return mark_safe(_medicine(medicine))
     except TypeError:  # not hashable (a dict): render it as it is
-        return mark_safe(get_template(MEDICINE_TEMPLATE).render({"medicine": medicine}))
+        return mark_safe(_jinja(MEDICINE_TEMPLATE).render({"medicine": medicine}))
 
 
 @register.filter

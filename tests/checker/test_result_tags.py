@@ -32,7 +32,7 @@ def test_a_severity_badge_is_its_template(severity, short):
 
 def test_a_medicine_is_its_template_and_typed_names_stay_apart(db):
     result = services.check(["zolof", "Zoloft", "tramadol"])
-    template = get_template("interactions/_medicine.html")
+    template = get_template("interactions/medicine.html", using="jinja2")
     for medicine in result.resolved:
         assert tag("{% medicine_html m %}", m=medicine) == template.render({"medicine": medicine})
     # "zolof" and "Zoloft" are the same medicine typed two ways: each shows what was typed.
