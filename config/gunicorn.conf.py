@@ -59,9 +59,11 @@ def when_ready(server):
 
     try:
         from interactions import services
+        from interactions.templatetags import checker
 
         services.check(["Zoloft", "Ultram", "Percocet"])
         services.lookup("sertaline")
+        checker.compile_templates()  # each worker would compile them again after a restart
     except Exception:  # a cold start is slower, not broken
         server.log.exception("warm-up failed")
     finally:

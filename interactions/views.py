@@ -14,7 +14,10 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django_htmx.middleware import HtmxDetails
 
 from articles.linking import guides_about_drug
@@ -73,15 +76,59 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
         if not partial:  # the full page shows them next to the fields; the partial has no fields
             errors.pop("errors")
         context.update(errors)
-    response = render(
-        request,
-        "interactions/check.html#results" if partial else "interactions/check.html",
-        context,
-    )
+    if partial:
+        response = render(request, "interactions/check.html#results", context)
+    elif "result" in context:
+        response = HttpResponse(_around_result(request, context))
+    else:
+        response = render(request, "interactions/check.html", context)
     if partial and "share_path" in context:
         # Push the tidy address (commas, no empty fields) rather than the raw form encoding.
         response["HX-Push-Url"] = context["share_path"]
     return _vary(response)
+
+
+# The page around a result is the same for every list but for the two fields' values:
+# rendered once per process (and address), with slots that each check fills in.
+_SLOTS = {name: f"\ue000{name}\ue001" for name in ("drugs_value", "stopped_value", "results_slot")}
+
+
+def _around_result(request: HttpRequest, context: dict) -> str:
+    """The checker page with a result: the result (the #results partial, rendered for this
+    list) inside the page around it (rendered once, _page_around)."""
+    page = _page_around(_Around(request))
+    results = render_to_string("interactions/check.html#results", context, request)
+    for name in ("drugs_value", "stopped_value"):
+        page = page.replace(_SLOTS[name], conditional_escape(context[name]))
+    return page.replace(_SLOTS["results_slot"], results)
+
+
+class _Around:
+    """A request as _page_around's key: its site address and path, the page's only inputs
+    besides settings and the static files (fixed while a process runs). The request
+    renders the page on a miss."""
+
+    __slots__ = ("request", "key")
+
+    def __init__(self, request: HttpRequest):
+        self.request, self.key = request, (site_url(request), request.path)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Around) and other.key == self.key
+
+
+@functools.lru_cache(maxsize=8)
+def _page_around(around: _Around) -> str:
+    """check.html with a result, its list-specific parts left as slots."""
+    request, around.request = around.request, None  # the key must not keep a request alive
+    return render_to_string(
+        "interactions/check.html",
+        {"submitted": True, "result": True, **{n: mark_safe(v) for n, v in _SLOTS.items()}},
+        request,
+    )
 
 
 def _shown_value(request: HttpRequest, name: str) -> str:

@@ -112,6 +112,14 @@ def _jinja(name: str):
     return get_template(name, using="jinja2")  # Jinja2 keeps its compiled templates
 
 
+def compile_templates() -> None:
+    """Compile the checker page's templates now (gunicorn's master, before it forks: the
+    workers then share them, and a restarted worker does not compile them again)."""
+    get_template("interactions/check.html")
+    for name in (RESULT_TEMPLATE, FINDING_TEMPLATE, MEDICINE_TEMPLATE):
+        _jinja(name)
+
+
 def _with_slots(finding):
     """The finding as rendered into the cache: list-specific parts replaced by slots."""
     medicines = _get(finding, "medicines") or []
