@@ -348,22 +348,22 @@ class Resolver:
     def split(self, text: str) -> list[str]:
         """The pieces of a typed list, as typed: one per medicine (no suggestions looked up:
         the form only counts and measures them)."""
-        return [item.query for item in self._parse(text, suggest=False)]
+        return [item.query for item in self._read_list(text, suggest=False)]
 
     def parse(self, text: str) -> list[Resolved | Unresolved]:
         """A typed list read as medicines, in the order typed (see the module docstring)."""
         return self._read(text)
 
-    def _read_list(self, text: str) -> list[Resolved | Unresolved]:
+    def _read_list(self, text: str, suggest: bool = True) -> list[Resolved | Unresolved]:
         chunks = [chunk for chunk in _chunks(text) if chunk and not chunk.isspace()]
         if len(chunks) > 1 and all(_LETTER_RE.search(chunk) for chunk in chunks):
             # A comma, semicolon or new line outside brackets always ends a medicine, so each
             # chunk reads the same on its own (a property test holds this) and is memoised on
             # its own: a new list of known names costs a few look-ups, not a parse.
-            result = [item for chunk in chunks for item in self._parse_chunk(chunk)]
+            result = [item for chunk in chunks for item in self._parse_chunk(chunk, suggest)]
             if result:
                 return result
-        return self._parse(text)
+        return self._parse(text, suggest)
 
     def _parse(
         self, text: str, suggest: bool = True, whole: bool = True
