@@ -648,3 +648,5 @@ def test_a_list_reads_the_same_whole_as_cut_at_its_hard_separators(resolver, nam
     uncut = resolver._parse(text)
     resolver._read.cache_clear()
     assert resolver.parse(text) == uncut, repr(text)
+    # The form's split reads the same chunks, without suggestions.
+    assert resolver.split(text) == [i.query for i in resolver._parse(text, suggest=False)]
