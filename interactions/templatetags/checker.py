@@ -105,7 +105,7 @@ class _Fragment:
 @functools.lru_cache(maxsize=MAX_ENTRIES)
 def _fragment(item: _Fragment) -> str:
     finding, item.finding = item.finding, None
-    return _jinja(FINDING_TEMPLATE).render({"finding": finding})
+    return _jinja(FINDING_TEMPLATE).render({"finding": _with_slots(finding)})
 
 
 def _jinja(name: str):
@@ -136,7 +136,7 @@ def _with_slots(finding):
 def finding_html(finding, version: str | None):
     """A finding's HTML (finding.html): the cached fragment with this list's slots filled.
     `version` is the result's knowledge version (None: keyed by the whole finding)."""
-    html = _fragment(_Fragment(finding_key(finding, version), _with_slots(finding)))
+    html = _fragment(_Fragment(finding_key(finding, version), finding))  # slotted on a miss
     html = html.replace(ANCHOR_SLOT, str(conditional_escape(_get(finding, "anchor") or "")))
     html = html.replace(OPEN_SLOT, " open" if _get(finding, "why_open") else "")
     for n, medicine in enumerate(_get(finding, "medicines") or []):
