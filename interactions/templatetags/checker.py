@@ -14,9 +14,9 @@ cached HTML and filled in for each page:
 
 What else a finding shows and a list can change is part of the key: a duplicate's summary
 names the medicines typed ("Percocet and Tylenol both contain..."), and the guides linked
-change when a guide is published. Without a knowledge version in the context (a page that
-does not come from a check) the key is the whole finding, as before. Nothing leaves the
-process; the cache is bounded (least recently used out).
+change when a guide is published. Without a knowledge version (a finding shown outside a
+check) the key is the whole finding. Nothing leaves the process; the cache is bounded
+(least recently used out).
 """
 
 from __future__ import annotations

@@ -54,3 +54,22 @@ def test_the_page_is_the_page_rendered_whole(client, db, monkeypatch, query):
         lambda request, context: render_to_string("interactions/check.html", context, request),
     )
     assert reused == client.get(url, query).content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\ue000results_slot\ue001,zoloft,tramadol",
+        "zoloft,\ue000stopped_value\ue001",
+        "\ue000anchor\ue001 zoloft",
+    ],
+)
+def test_a_slot_typed_in_a_field_fills_nothing(client, db, typed):
+    """Slots are private-use characters; typed ones are dropped, so the result can never land
+    inside a field (or a field's text inside another)."""
+    url = reverse("interactions:check")
+    html = client.get(url, {"drugs": typed, "recently_stopped": "\ue000drugs_value\ue001"}).content
+    html = html.decode()
+    assert "\ue000" not in html
+    assert html.count('id="results"') == 1
+    assert 'value=""' in html  # the stopped field: nothing but a slot was typed
