@@ -131,7 +131,7 @@ def main():
         findings = engine.check(snap, medicines, stopped)
 
         def cold_check(medicines=medicines, stopped=stopped):  # every pair computed again,
-            engine._memo_pair.cache_clear()  # as for a list nobody sent before
+            engine._pair_memo(snap).cache_clear()  # as for a list nobody sent before
             engine.check(snap, medicines, stopped)
 
         cold_t = timed(cold_check, args.runs)

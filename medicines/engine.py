@@ -385,21 +385,6 @@ def _stopped_matches(snap: Snapshot, index: RuleIndex, s: str, c: str) -> list[_
     return matches
 
 
-class _Version:
-    """A snapshot as a memo key: equal to any snapshot of the same knowledge version."""
-
-    __slots__ = ("snap",)
-
-    def __init__(self, snap: Snapshot):
-        self.snap = snap
-
-    def __hash__(self) -> int:
-        return hash(self.snap.version)
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Version) and other.snap.version == self.snap.version
-
-
 # Findings of recent pairs, per process. A check of 5 medicines asks for 10 pairs, of 25
 # for 300; the memo keeps the common ones (sertraline with tramadol) without growing with
 # the knowledge: at most this many pairs, about half of them findings of a few KB (tens of
@@ -407,25 +392,32 @@ class _Version:
 PAIR_MEMO_SIZE = 16384
 
 
-@functools.lru_cache(maxsize=PAIR_MEMO_SIZE)
-def _memo_pair(key: _Version, x: str, y: str, stopped: bool) -> Finding | None:
-    snap = key.snap
+@functools.lru_cache(maxsize=2)  # the live knowledge, and the one it replaced
+def _pair_memo(snap: Snapshot):
+    """This knowledge version's memo of pair findings: (x, y, stopped) -> Finding or None.
+    Snapshots of one version are equal, so they share it; its keys are plain strings, so a
+    look-up (300 for a list of 25) costs no Python-level hashing."""
     index = rule_index(snap)
-    if stopped:
-        matches = _stopped_matches(snap, index, x, y)
-        return _merge(snap, matches, (x,)) if matches else None
-    matches = _pair_matches(snap, index, x, y)
-    return _merge(snap, matches) if matches else None
+
+    @functools.lru_cache(maxsize=PAIR_MEMO_SIZE)
+    def finding(x: str, y: str, stopped: bool) -> Finding | None:
+        if stopped:
+            matches = _stopped_matches(snap, index, x, y)
+            return _merge(snap, matches, (x,)) if matches else None
+        matches = _pair_matches(snap, index, x, y)
+        return _merge(snap, matches) if matches else None
+
+    return finding
 
 
 def pair_finding(snap: Snapshot, x: str, y: str) -> Finding | None:
     """The finding for two ingredients both taken now, or None (no known interaction)."""
-    return _memo_pair(_Version(snap), min(x, y), max(x, y), False)
+    return _pair_memo(snap)(min(x, y), max(x, y), False)
 
 
 def stopped_finding(snap: Snapshot, stopped: str, current: str) -> Finding | None:
     """The finding for `stopped` (stopped recently) with `current` (taken now), or None."""
-    return _memo_pair(_Version(snap), stopped, current, True)
+    return _pair_memo(snap)(stopped, current, True)
 
 
 def partners(snap: Snapshot, slug: str) -> list[tuple[str, Finding]]:
@@ -662,14 +654,14 @@ def check(
 
     findings: list[Finding] = []
     slugs = sorted(owners)
-    version = _Version(snap)
+    memo = _pair_memo(snap)
     for i, x in enumerate(slugs):
         alone = owners[x] if len(owners[x]) == 1 else None
         for y in slugs[i + 1 :]:
             # Skip pairs that only ever occur inside one product.
             if alone is not None and owners[y] == alone:
                 continue
-            finding = _memo_pair(version, x, y, False)  # pair_finding: x < y already
+            finding = memo(x, y, False)  # pair_finding: x < y already
             if finding is not None:
                 findings.append(finding)
 

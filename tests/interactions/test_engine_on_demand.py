@@ -81,9 +81,9 @@ def test_partners_are_the_pairs_of_one_medicine(snap):
 
 
 def test_the_pair_memo_is_bounded_and_keyed_by_version(snap, synthetic):
-    info = engine._memo_pair.cache_info()
+    info = engine._pair_memo(snap).cache_info()
     assert info.maxsize == engine.PAIR_MEMO_SIZE
     # Two snapshots of different knowledge never share an entry.
-    assert engine._Version(snap) != engine._Version(synthetic)
+    assert engine._pair_memo(snap) is not engine._pair_memo(synthetic)
     # A snapshot rebuilt from the same files (same version) shares them.
-    assert engine._Version(snap) == engine._Version(dataclasses.replace(snap))
+    assert engine._pair_memo(snap) is engine._pair_memo(dataclasses.replace(snap))
