@@ -89,7 +89,9 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
 
 
 # The page around a result is the same for every list but for the two fields' values:
-# rendered once per process (and address), with slots that each check fills in.
+# rendered once per process (and address), with slots that each check fills in. It holds
+# nothing about the visitor (no login, no CSP nonce: base.html uses neither); a page that
+# ever does must be keyed on it (tests/checker/test_page_around.py compares the two).
 _SLOTS = {name: f"\ue000{name}\ue001" for name in ("drugs_value", "stopped_value", "results_slot")}
 
 
