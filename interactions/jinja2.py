@@ -8,16 +8,11 @@ the result_html tag). Autoescaping is on, as in Django: the helpers below return
 already-safe HTML (SafeString, which Jinja2 reads through __html__).
 """
 
+from django.template.defaultfilters import pluralize
 from jinja2 import Environment
 
 from interactions.templatetags import checker
 from web.reversing import url_for
-
-
-def pluralize(value) -> str:
-    """The plural ending "s", unless there is exactly one (a count or a list): Django's pluralize."""
-    count = value if isinstance(value, int) else len(value)
-    return "" if count == 1 else "s"
 
 
 def environment(**options) -> Environment:

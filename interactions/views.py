@@ -25,6 +25,7 @@ from interactions import services, wording
 from interactions.forms import CODES, MESSAGES, CheckForm
 from medicines import engine, knowledge
 from web.http import private, public_page, read_only, site_url
+from web.memo import Keyed
 from web.ratelimits import limit
 from web.reversing import url_for
 
@@ -98,38 +99,22 @@ _SLOTS = {name: f"\ue000{name}\ue001" for name in ("drugs_value", "stopped_value
 def _around_result(request: HttpRequest, context: dict) -> str:
     """The checker page with a result: the result (the #results partial, rendered for this
     list) inside the page around it (rendered once, _page_around)."""
-    page = _page_around(_Around(request))
+    # Keyed by the site's address and the path, the page's only inputs besides settings
+    # and the static files (fixed while a process runs); the request renders it on a miss.
+    page = _page_around(Keyed((site_url(request), request.path), request))
     results = render_to_string("interactions/check.html#results", context, request)
     for name in ("drugs_value", "stopped_value"):
         page = page.replace(_SLOTS[name], conditional_escape(context[name]))
     return page.replace(_SLOTS["results_slot"], results)
 
 
-class _Around:
-    """A request as _page_around's key: its site address and path, the page's only inputs
-    besides settings and the static files (fixed while a process runs). The request
-    renders the page on a miss."""
-
-    __slots__ = ("request", "key")
-
-    def __init__(self, request: HttpRequest):
-        self.request, self.key = request, (site_url(request), request.path)
-
-    def __hash__(self) -> int:
-        return hash(self.key)
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Around) and other.key == self.key
-
-
 @functools.lru_cache(maxsize=8)
-def _page_around(around: _Around) -> str:
+def _page_around(item: Keyed) -> str:
     """check.html with a result, its list-specific parts left as slots."""
-    request, around.request = around.request, None  # the key must not keep a request alive
     return render_to_string(
         "interactions/check.html",
         {"submitted": True, "result": True, **{n: mark_safe(v) for n, v in _SLOTS.items()}},
-        request,
+        item.take(),
     )
 
 

@@ -32,6 +32,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from web.memo import Keyed
+
 register = template.Library()
 
 RESULT_TEMPLATE = "interactions/result.html"  # Jinja2 (templates/jinja2/)
@@ -87,25 +89,10 @@ def finding_key(finding, version: str | None) -> tuple:
     return (version, identity, _get(finding, "summary"), articles, entered)
 
 
-class _Fragment:
-    """A finding's key, carrying the finding to render on a miss (then let go of it)."""
-
-    __slots__ = ("key", "finding")
-
-    def __init__(self, key: tuple, finding):
-        self.key, self.finding = key, finding
-
-    def __hash__(self) -> int:
-        return hash(self.key)
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Fragment) and other.key == self.key
-
-
 @functools.lru_cache(maxsize=MAX_ENTRIES)
-def _fragment(item: _Fragment) -> str:
-    finding, item.finding = item.finding, None
-    return _jinja(FINDING_TEMPLATE).render({"finding": _with_slots(finding)})
+def _fragment(item: Keyed) -> str:
+    """A finding's HTML with its slots, keyed by finding_key (the finding rides along)."""
+    return _jinja(FINDING_TEMPLATE).render({"finding": _with_slots(item.take())})
 
 
 def _jinja(name: str):
@@ -136,7 +123,7 @@ def _with_slots(finding):
 def finding_html(finding, version: str | None):
     """A finding's HTML (finding.html): the cached fragment with this list's slots filled.
     `version` is the result's knowledge version (None: keyed by the whole finding)."""
-    html = _fragment(_Fragment(finding_key(finding, version), finding))  # slotted on a miss
+    html = _fragment(Keyed(finding_key(finding, version), finding))  # slotted on a miss
     html = html.replace(ANCHOR_SLOT, str(conditional_escape(_get(finding, "anchor") or "")))
     html = html.replace(OPEN_SLOT, " open" if _get(finding, "why_open") else "")
     for n, medicine in enumerate(_get(finding, "medicines") or []):
