@@ -3,6 +3,7 @@
 import os
 import re
 import statistics
+import subprocess
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -14,8 +15,28 @@ from articles.content import EMERGENCY_SECTION, REQUIRED_SECTIONS, load_library
 from articles.models import EDITORIAL_TEAM
 from articles.readability import grade
 
-# CI clones the repo with shared/ beside it; SEEDS_DIR points elsewhere if needed.
-SEEDS = Path(os.environ.get("SEEDS_DIR", Path(settings.BASE_DIR).parent / "shared" / "seeds"))
+
+def _seeds_dir() -> Path:
+    """../shared/seeds, the pages the guides must not copy: SEEDS_DIR if set; else beside
+    the project; else, for a clone made elsewhere (`git clone . $(mktemp -d)`), beside the
+    repository it was cloned from. Missing everywhere, the copy test fails, never skips."""
+    if os.environ.get("SEEDS_DIR"):
+        return Path(os.environ["SEEDS_DIR"])
+    base = Path(settings.BASE_DIR)
+    candidates = [base.parent / "shared" / "seeds"]
+    try:
+        origin = subprocess.run(
+            ["git", "-C", str(base), "remote", "get-url", "origin"],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        origin = ""
+    if origin and Path(origin).is_dir():  # a clone of a local repository
+        candidates.append(Path(origin).resolve().parent / "shared" / "seeds")
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+SEEDS = _seeds_dir()
 CATEGORIES, TAGS, GUIDES = load_library(Path(settings.CONTENT_DIR))
 PUBLISHED = [guide for guide in GUIDES if guide.status == "published"]
 IDS = [guide.slug for guide in GUIDES]
