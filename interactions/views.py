@@ -23,7 +23,9 @@ from django_htmx.middleware import HtmxDetails
 from articles.linking import guides_about_drug
 from interactions import services, wording
 from interactions.forms import CODES, MESSAGES, CheckForm
+from interactions.templatetags import checker
 from medicines import engine, knowledge
+from web.context_processors import SITE_NAME
 from web.http import private, public_page, read_only, site_url
 from web.memo import Keyed
 from web.ratelimits import limit
@@ -77,42 +79,45 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
         if not partial:  # the full page shows them next to the fields; the partial has no fields
             errors.pop("errors")
         context.update(errors)
-    if partial:
-        response = render(request, "interactions/check.html#results", context)
-    elif "result" in context:
-        response = HttpResponse(_around_result(request, context))
+    template = "interactions/check.html#results" if partial else "interactions/check.html"
+    if "result" in context:
+        response = HttpResponse(_around_result(request, context, template))
     else:
-        response = render(request, "interactions/check.html", context)
+        response = render(request, template, context)
     if partial and "share_path" in context:
         # Push the tidy address (commas, no empty fields) rather than the raw form encoding.
         response["HX-Push-Url"] = context["share_path"]
     return _vary(response)
 
 
-# The page around a result is the same for every list but for the two fields' values:
-# rendered once per process (and address), with slots that each check fills in. It holds
-# nothing about the visitor (no login, no CSP nonce: base.html uses neither); a page that
-# ever does must be keyed on it (tests/checker/test_page_around.py compares the two).
-_SLOTS = {name: f"\ue000{name}\ue001" for name in ("drugs_value", "stopped_value", "results_slot")}
+# The page around a result (or, for htmx, the #results section around it) is the same for
+# every list but for the two fields' values and the result itself: rendered once per process
+# (and address), with slots that each check fills in. It holds nothing about the visitor (no
+# login, no CSP nonce: base.html uses neither); a page that ever does must be keyed on it
+# (tests/checker/test_page_around.py compares the two).
+_SLOTS = {name: f"\ue000{name}\ue001" for name in ("drugs_value", "stopped_value", "result_slot")}
 
 
-def _around_result(request: HttpRequest, context: dict) -> str:
-    """The checker page with a result: the result (the #results partial, rendered for this
-    list) inside the page around it (rendered once, _page_around)."""
-    # Keyed by the site's address and the path, the page's only inputs besides settings
-    # and the static files (fixed while a process runs); the request renders it on a miss.
-    page = _page_around(Keyed((site_url(request), request.path), request))
-    results = render_to_string("interactions/check.html#results", context, request)
+def _around_result(request: HttpRequest, context: dict, template: str) -> str:
+    """`template` (the checker page or its #results partial) with this list's result, its
+    HTML made straight from result.html (Jinja2), inside the rest (rendered once,
+    _page_around)."""
+    # Keyed by the site's address, the path and the template, the page's only inputs
+    # besides settings and the static files (fixed while a process runs); the request
+    # renders it on a miss.
+    page = _page_around(Keyed((site_url(request), request.path, template), request))
     for name in ("drugs_value", "stopped_value"):
         page = page.replace(_SLOTS[name], conditional_escape(context[name]))
-    return page.replace(_SLOTS["results_slot"], results)
+    result = checker.render_result({**context, "SITE_NAME": SITE_NAME})
+    return page.replace(_SLOTS["result_slot"], result)
 
 
 @functools.lru_cache(maxsize=8)
 def _page_around(item: Keyed) -> str:
-    """check.html with a result, its list-specific parts left as slots."""
+    """The template with a result, its list-specific parts left as slots."""
+    template = item.key[2]
     return render_to_string(
-        "interactions/check.html",
+        template,
         {"submitted": True, "result": True, **{n: mark_safe(v) for n, v in _SLOTS.items()}},
         item.take(),
     )

@@ -1,5 +1,7 @@
 from web.http import site_url
 
+SITE_NAME = "Before You Mix"
+
 
 def site(request):
     """Values every page needs: the site's name, its public address (SITE_URL; in
@@ -13,4 +15,4 @@ def site(request):
     canonical = base + request.path
     if getattr(request, "page_cache", None) and request.META.get("QUERY_STRING"):
         canonical += "?" + request.META["QUERY_STRING"]
-    return {"SITE_NAME": "Before You Mix", "SITE_URL": base, "CANONICAL_URL": canonical}
+    return {"SITE_NAME": SITE_NAME, "SITE_URL": base, "CANONICAL_URL": canonical}

@@ -136,8 +136,13 @@ def finding_html(finding, version: str | None):
 
 @register.simple_tag(takes_context=True)
 def result_html(context):
-    """The result of a check (result.html, Jinja2) inside the Django page around it.
-    interactions.views._result_context gives what it shows."""
+    """The result of a check (result.html, Jinja2) inside the Django page around it."""
+    return mark_safe(render_result(context))
+
+
+def render_result(context) -> str:
+    """result.html (Jinja2) for a check: `context` is what interactions.views._result_context
+    gives (a dict, or a Django template Context), with SITE_NAME."""
     today = timezone.localdate()
     values = {
         name: context.get(name) for name in ("result", "unknown", "words", "share_url", "site_url")
@@ -148,7 +153,7 @@ def result_html(context):
         "long": dateformat.format(today, "F j, Y"),
         "short": dateformat.format(today, "M j, Y"),
     }
-    return mark_safe(_jinja(RESULT_TEMPLATE).render(values))
+    return _jinja(RESULT_TEMPLATE).render(values)
 
 
 @functools.lru_cache(maxsize=32)

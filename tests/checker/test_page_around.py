@@ -45,21 +45,24 @@ def test_typed_text_is_escaped_in_the_fields(client, db):
         {"drugs": "Percocet & <b>"},
     ],
 )
-def test_the_page_is_the_page_rendered_whole(client, db, monkeypatch, query):
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_the_page_is_the_page_rendered_whole(client, db, monkeypatch, query, headers):
     url = reverse("interactions:check")
-    reused = client.get(url, query).content.decode()
+    reused = client.get(url, query, **headers).content.decode()
     monkeypatch.setattr(
         views,
         "_around_result",
-        lambda request, context: render_to_string("interactions/check.html", context, request),
+        lambda request, context, template: render_to_string(template, context, request),
     )
-    assert reused == client.get(url, query).content.decode()
+    whole = client.get(url, query, **headers).content.decode()
+    assert reused == whole
+    assert ("<html" in whole) is not bool(headers) and 'id="results"' in whole
 
 
 @pytest.mark.parametrize(
     "typed",
     [
-        "\ue000results_slot\ue001,zoloft,tramadol",
+        "\ue000result_slot\ue001,zoloft,tramadol",
         "zoloft,\ue000stopped_value\ue001",
         "\ue000anchor\ue001 zoloft",
     ],
