@@ -305,6 +305,14 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "bym"),
         },
+        # The rate limiter's counters: the same Redis and keys as "default", counted in
+        # one round trip per request (web.cache.RateCounterCache; RATELIMIT_USE_CACHE).
+        "ratelimit": {
+            **_redis,
+            "BACKEND": "web.cache.RateCounterCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "bym"),
+        },
         "pages": {
             **_redis,
             "LOCATION": os.environ.get("REDIS_PAGES_URL") or _next_database(REDIS_URL),
@@ -326,6 +334,11 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "beforeyoumix",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "ratelimit": {  # the same store as "default" (one LOCATION, one process's memory)
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "beforeyoumix",
             "OPTIONS": {"MAX_ENTRIES": 5000},
@@ -358,6 +371,7 @@ RATELIMITS = {
     "api": os.environ.get("RATELIMIT_API", "180/m"),
     "search": os.environ.get("RATELIMIT_SEARCH", "30/m"),
 }
+RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True  # a cache outage must not lock everyone out of the checker
 
 # One JSON line per request and per event (web.logs). Request paths are logged as their

@@ -8,6 +8,7 @@ connection per process every few seconds rather than one per request.
 """
 
 import logging
+import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -18,6 +19,12 @@ logger = logging.getLogger("beforeyoumix.cache")
 # INCRBY only if the key exists, in one round trip (Django's client sends EXISTS, then INCRBY).
 _INCR_EXISTING = (
     "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end"
+)
+# INCRBY, and when that made the key, give it its expiry: one round trip, atomic (a key can
+# never be left without an expiry, so a counter can never outlive its window).
+_INCR_CREATING = (
+    "local n = redis.call('incrby', KEYS[1], ARGV[1]) "
+    "if n == tonumber(ARGV[1]) then redis.call('expire', KEYS[1], ARGV[2]) end return n"
 )
 
 
@@ -118,3 +125,53 @@ class FaultTolerantRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", lambda: False)
+
+
+class _CounterClient(_Client):
+    def incr_creating(self, key, delta, timeout):
+        client = self.get_client(key, write=True)
+        script = self._clients.get("incr_creating")
+        if script is None:  # EVALSHA: Redis keeps the script, so only its hash is sent
+            script = self._clients["incr_creating"] = client.register_script(_INCR_CREATING)
+        return script(keys=[key], args=[delta, timeout], client=client)
+
+
+class RateCounterCache(FaultTolerantRedisCache):
+    """The rate limiter's counters (settings.RATELIMIT_USE_CACHE): one round trip to Redis
+    per counted request instead of two.
+
+    django-ratelimit counts with add(key, 1, window) and, when the key was there already,
+    incr(key): two round trips on every request but a window's first, and each one a wait
+    for Redis while the worker holds its request (on this 2-core machine the checker served
+    about a fifth fewer lists with the limiter on than off). Here add() of a counter only
+    notes the window and answers "already there"; incr() then creates the counter with
+    that expiry or adds to it, atomically, in one Lua call (EVALSHA). A read (get_usage
+    without increment) still reads the count, or 0 when there is none. For counters only:
+    any other use of add() would be wrong here, so no other code is pointed at this alias.
+    """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _CounterClient
+        self._window = threading.local()
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._window.seconds = self.get_backend_timeout(timeout)
+        return False
+
+    def incr(self, key, delta=1, version=None):
+        seconds = getattr(self._window, "seconds", None) or self.default_timeout
+        key = self.make_and_validate_key(key, version=version)
+
+        def missing():
+            raise ValueError(f"Key {key!r} not counted (cache unavailable).")
+
+        if not self._available():
+            return missing()
+        from redis.exceptions import RedisError
+
+        try:
+            return self._cache.incr_creating(key, delta, max(1, int(seconds)))
+        except (RedisError, OSError) as error:
+            self._failed("incr", error)
+            return missing()

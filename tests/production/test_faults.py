@@ -27,14 +27,19 @@ def free_port() -> int:
 
 
 def redis_cache(port: int, retry_after: float = 0.2) -> dict:
-    """Rate limits in database 0, pages in database 1 (production uses two instances)."""
+    """Rate limits in database 0 (counted through "ratelimit"), pages in database 1
+    (production uses two instances)."""
     return {
         alias: {
-            "BACKEND": "web.cache.FaultTolerantRedisCache",
+            "BACKEND": backend,
             "LOCATION": f"redis://127.0.0.1:{port}/{number}",
             "OPTIONS": {"RETRY_AFTER_SECONDS": retry_after},
         }
-        for number, alias in enumerate(["default", "pages"])
+        for number, alias, backend in [
+            (0, "default", "web.cache.FaultTolerantRedisCache"),
+            (0, "ratelimit", "web.cache.RateCounterCache"),
+            (1, "pages", "web.cache.FaultTolerantRedisCache"),
+        ]
     }
 
 
@@ -149,6 +154,43 @@ def test_redis_failures_degrade_every_cache_call(settings, redis_server):
     cache.delete_many(["k"])
     cache.set_many({"k": 1})
     assert cache.clear() is False
+
+
+def test_rate_limits_count_in_one_round_trip_and_expire(client, db, settings, redis_server):
+    import redis
+
+    settings.CACHES = redis_cache(redis_server.port)
+    settings.RATELIMIT_ENABLED = True
+    settings.RATELIMITS = {**settings.RATELIMITS, "check": "3/m"}
+    visitor = {"REMOTE_ADDR": "203.0.113.7"}
+    server = redis.Redis(port=redis_server.port)
+    assert client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code == 200
+    server.config_resetstat()  # from here on the script is loaded (the first call loads it)
+    codes = [client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    stats = server.info("commandstats")
+    # One call per counted request; no SET NX, no separate EXISTS or INCRBY round trips.
+    assert stats["cmdstat_evalsha"]["calls"] == 3 and "cmdstat_eval" not in stats
+    assert "cmdstat_set" not in stats and "cmdstat_exists" not in stats
+    [key] = server.keys("*rl:*")
+    assert int(server.get(key)) == 4
+    assert 0 < server.ttl(key) <= 60 + 5  # the window and django-ratelimit's fudge, never -1
+
+
+def test_rate_limits_fail_open_when_redis_stops(client, db, settings, redis_server):
+    settings.CACHES = redis_cache(redis_server.port)
+    settings.RATELIMIT_ENABLED = True
+    settings.RATELIMITS = {**settings.RATELIMITS, "check": "2/m"}
+    visitor = {"REMOTE_ADDR": "203.0.113.8"}
+    assert client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code == 200
+    redis_server.stop()
+    # Nothing can be counted: the checker answers rather than lock everyone out.
+    for _ in range(3):
+        assert client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code == 200
+    redis_server.start()
+    time.sleep(0.3)  # RETRY_AFTER_SECONDS
+    codes = [client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]  # counting again (from 0: this Redis kept nothing)
 
 
 # Without a wrapping test transaction, as in production: a failed write there would mark

@@ -144,10 +144,14 @@ def test_a_cache_outage_does_not_lock_anyone_out(client, db, visitor, settings):
     settings.RATELIMITS = {"check": "3/m", "api": "3/m"}
     settings.CACHES = {
         alias: {
-            "BACKEND": "web.cache.FaultTolerantRedisCache",
+            "BACKEND": backend,
             "LOCATION": f"redis://127.0.0.1:9/{n}",  # nothing listens on the discard port
         }
-        for n, alias in enumerate(["default", "pages"])
+        for n, alias, backend in [
+            (0, "default", "web.cache.FaultTolerantRedisCache"),
+            (0, "ratelimit", "web.cache.RateCounterCache"),
+            (1, "pages", "web.cache.FaultTolerantRedisCache"),
+        ]
     }
     for _ in range(6):
         assert client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code == 200

@@ -42,6 +42,8 @@ def test_postgres_and_redis():
     assert found["routers"] == []  # no read replicas until reads can be routed safely
     assert found["caches"] == {
         "default": ["web.cache.FaultTolerantRedisCache", "redis://cache:6379/2"],
+        # Rate-limit counters: the same database, counted in one round trip.
+        "ratelimit": ["web.cache.RateCounterCache", "redis://cache:6379/2"],
         # Pages in the next database: clearing them (a FLUSHDB) never resets a rate limit.
         "pages": ["web.cache.FaultTolerantRedisCache", "redis://cache:6379/3"],
         # Each process's own copy for a few seconds, in front of Redis (web.http).
@@ -55,9 +57,10 @@ def test_postgres_and_redis():
 def test_development_defaults():
     found = settings_with()
     assert list(found["dbs"]) == ["default"] and found["routers"] == []
-    assert set(found["caches"]) == {"default", "pages"}
+    assert set(found["caches"]) == {"default", "ratelimit", "pages"}
     assert all(backend.endswith("LocMemCache") for backend, _ in found["caches"].values())
     assert found["caches"]["default"][1] != found["caches"]["pages"][1]
+    assert found["caches"]["default"][1] == found["caches"]["ratelimit"][1]  # one store
 
 
 def test_gunicorn_settings(monkeypatch):
