@@ -9,7 +9,8 @@ by the names that were typed. The parts that do depend on the list are left as s
 cached HTML and filled in for each page:
 
 - the finding's anchor (`finding-3`, its position on the page);
-- the brand or product names each medicine was entered as ("sertraline (in Zoloft)");
+- the brand or product names each medicine was entered as ("sertraline (in Zoloft)"), or
+  nothing when it was typed by its generic name;
 - whether its explanation starts open (a risk with one finding) or folded (several).
 
 What else a finding shows and a list can change is part of the key: a duplicate's summary
@@ -41,12 +42,18 @@ FINDING_TEMPLATE = "interactions/finding.html"  # Jinja2
 SEVERITY_TEMPLATE = "interactions/_severity.html"
 MEDICINE_TEMPLATE = "interactions/medicine.html"  # Jinja2
 # About 2-3 KB of HTML each, so at most about 25 MB per worker. Over random lists of real
-# names (bench/queries.py) 2,048 entries hit about 31 % of findings, 8,192 about 58 %,
-# which took a cold check from about 5.5 to 4.7 ms of CPU.
+# names (bench/queries.py) 2,048 entries hit about 31 % of findings, 8,192 about 58 %
+# (which took a cold check from about 5.5 to 4.7 ms of CPU), and 73 % once typed brand
+# names no longer made their own entries (16,384: 77 %, not worth 25 MB more per worker).
 MAX_ENTRIES = 8192
 # Slots: private-use characters, which no text of ours contains and HTML escaping keeps.
 ANCHOR_SLOT = "\ue000anchor\ue001"
 OPEN_SLOT = "\ue000open\ue001"
+
+
+# finding.html's words around the names a medicine was entered as ("sertraline (in
+# Zoloft)"): removed whole, slot and all, when it was typed by its generic name.
+ENTERED_NONE = " (in {slot})"
 
 
 def entered_slot(n: int) -> str:
@@ -68,15 +75,14 @@ def _copy(item, **changes):
 
 
 def finding_key(finding, version: str | None) -> tuple:
-    """What a finding's cached HTML depends on. Position and typed names are not in it."""
+    """What a finding's cached HTML depends on. Position and typed names are not in it, nor
+    whether a medicine was typed as a brand: its "(in ...)" is a slot, filled or removed."""
     medicines = _get(finding, "medicines") or []
-    # Which medicines show "(in ...)": the names themselves are filled in per page.
-    entered = tuple(bool(_get(medicine, "entered")) for medicine in medicines)
     if version is None:
         shared = _copy(finding, anchor=None, medicines=[_copy(m, entered=None) for m in medicines])
         if not isinstance(shared, dict):
             shared = dataclasses.asdict(shared)
-        return ("content", json.dumps(shared, sort_keys=True, default=str), entered)
+        return ("content", json.dumps(shared, sort_keys=True, default=str))
     articles = tuple((_get(a, "url"), _get(a, "title")) for a in _get(finding, "articles") or [])
     identity = (
         _get(finding, "kind"),
@@ -86,7 +92,7 @@ def finding_key(finding, version: str | None) -> tuple:
     )
     # A duplicate's summary names the medicines as typed; other kinds' summaries follow
     # from the identity, but the text is cheap to compare and keeps the key honest.
-    return (version, identity, _get(finding, "summary"), articles, entered)
+    return (version, identity, _get(finding, "summary"), articles)
 
 
 @functools.lru_cache(maxsize=MAX_ENTRIES)
@@ -110,8 +116,10 @@ def compile_templates() -> None:
 def _with_slots(finding):
     """The finding as rendered into the cache: list-specific parts replaced by slots."""
     medicines = _get(finding, "medicines") or []
+    # Every medicine gets "(in <slot>)"; finding_html fills it, or removes it when the
+    # medicine was typed by its generic name (ENTERED_NONE).
     slotted = [
-        _copy(medicine, entered=[mark_safe(entered_slot(n))] if _get(medicine, "entered") else [])
+        _copy(medicine, entered=[mark_safe(entered_slot(n))])
         for n, medicine in enumerate(medicines)
     ]
     changes = {"anchor": ANCHOR_SLOT, "medicines": slotted}
@@ -131,6 +139,8 @@ def finding_html(finding, version: str | None):
         if entered:
             names = ", ".join(str(conditional_escape(name)) for name in entered)
             html = html.replace(entered_slot(n), names)
+        else:
+            html = html.replace(ENTERED_NONE.format(slot=entered_slot(n)), "")
     return mark_safe(html)
 
 

@@ -57,9 +57,15 @@ def test_a_finding_is_reused_in_another_list_at_another_position(client, db):
 
 def test_what_was_entered_never_leaks_into_another_page(client, db):
     brand = page(client, "Zoloft,Ultram")
+    misses = checker.cache_info().misses
     generic = page(client, "sertraline,tramadol")
+    # The same findings, from the cache: typed by brand or not, one entry each.
+    assert checker.cache_info().misses == misses
     assert "(in Zoloft)" in brand and "(in Zoloft)" not in generic
-    assert "(in Ultram)" not in generic
+    assert "(in Ultram)" not in generic and "(in " not in " ".join(findings_html(generic))
+    mixed = page(client, "Zoloft,tramadol")
+    assert "sertraline (in Zoloft)" in mixed and "tramadol (in" not in mixed
+    assert "\ue000" not in brand + generic + mixed
 
 
 def test_a_stopped_medicine_is_never_served_the_current_text(client, db):
