@@ -58,10 +58,11 @@ start_redis 6391
 export DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0
 export SITE_URL="http://127.0.0.1:$PORT"  # required with DEBUG off
 export SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
-# All load comes from one address. By default the rate limiter runs, as in production (a
-# counter in Redis per checker and API request), with limits raised so it never refuses the
-# benchmark; RATELIMIT_ENABLED=0 turns it off.
-export RATELIMIT_CHECK=100000000/m RATELIMIT_API=100000000/m
+# All load comes from one address. The targets are measured with rate limits off, as issue
+# 14 sets them (RATELIMIT_ENABLED=0: the site, not the limiter); then the checker and the
+# API again with the limiter on, as production runs (a counter in Redis per request), with
+# limits raised so that it never refuses the benchmark.
+export RATELIMIT_ENABLED=0 RATELIMIT_CHECK=100000000/m RATELIMIT_API=100000000/m
 export NGINX_CONN_PER_ADDRESS=${NGINX_CONN_PER_ADDRESS:-64}
 export LOG_LEVEL=INFO  # one JSON line per request, as in production
 $PY manage.py migrate --noinput -v 0
@@ -78,10 +79,21 @@ CSS=$($PY manage.py shell -v 0 -c "from django.templatetags.static import static
 echo "== Random lists of real names ($QUERIES)"
 $PY bench/queries.py --out "$QUERIES" --count "${BENCH_LISTS:-40000}" --seed "${BENCH_SEED:-$RANDOM}"
 
+serve() {
+  PORT=$PORT SERVE_RUN_DIR="$RUN" bash deploy/serve.sh >>"$RESULTS/server.log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 1 240); do curl -sf -o /dev/null "$BASE/healthz" && break; sleep 0.25; done
+}
+
+unserve() {
+  kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
+  serve_pid=""
+  for _ in $(seq 1 40); do curl -sf -o /dev/null "$BASE/healthz" || break; sleep 0.25; done
+}
+
 echo "== nginx -> gunicorn (deploy/serve.sh, config/gunicorn.conf.py)"
-PORT=$PORT SERVE_RUN_DIR="$RUN" bash deploy/serve.sh >"$RESULTS/server.log" 2>&1 &
-serve_pid=$!
-for _ in $(seq 1 240); do curl -sf -o /dev/null "$BASE/healthz" && break; sleep 0.25; done
+: >"$RESULTS/server.log"
+serve
 
 # name|path or @file of paths|connections
 TARGETS=(
@@ -96,11 +108,14 @@ TARGETS=(
   "api25|@$QUERIES/api25.txt|$CONNECTIONS"
   "typing|@$QUERIES/typing.txt|4"
 )
+# Again with the rate limiter on (a fresh server: the setting is read at start).
+LIMITED=(
+  "check5_limited|@$QUERIES/check5.txt|$CONNECTIONS"
+  "api5_limited|@$QUERIES/api5.txt|$CONNECTIONS"
+)
 
-: >"$RESULTS/wrk.jsonl"
-for target in "${TARGETS[@]}"; do
-  IFS='|' read -r name path conns <<<"$target"
-  file=""
+measure() {
+  local name=$1 path=$2 conns=$3 file="" url status sample bad ceiling line
   if [ "${path:0:1}" = "@" ]; then
     file=${path:1}
     # Every list must be answered (a 400 would be a cheap error page, not a check).
@@ -126,6 +141,20 @@ for target in "${TARGETS[@]}"; do
   echo "   $line"
   printf '{"name": "%s", "path": "%s", "connections": %s, "wrk": %s, "ceiling": %s}\n' \
     "$name" "$path" "$conns" "$line" "$ceiling" >>"$RESULTS/wrk.jsonl"
+}
+
+: >"$RESULTS/wrk.jsonl"
+for target in "${TARGETS[@]}"; do
+  IFS='|' read -r name path conns <<<"$target"
+  measure "$name" "$path" "$conns"
+done
+
+echo "== The checker and the API with the rate limiter on"
+unserve
+RATELIMIT_ENABLED=1 serve
+for target in "${LIMITED[@]}"; do
+  IFS='|' read -r name path conns <<<"$target"
+  measure "$name" "$path" "$conns"
 done
 
 echo "== Page weight (Chromium, cache off)"

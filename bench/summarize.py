@@ -26,6 +26,8 @@ LABELS = {
     "api5": "API, random 5 names",
     "api25": "API, random 25 names",
     "typing": "Autocomplete, each keystroke of a name",
+    "check5_limited": "`/check/`, random 5 names, rate limiter on",
+    "api5_limited": "API, random 5 names, rate limiter on",
 }
 # Share of the ceiling's throughput (issue 14), in the same run.
 TARGETS = {"check5": 0.25, "guide": 0.50, "api5": 0.40, "api25": 0.15}
@@ -123,7 +125,10 @@ def main(results_dir: str, connections: str, duration: str) -> None:
             f"Measured {when} with `make bench` ({duration} s per target after a 3 s warm-up, keep-alive connections, "
             "`Accept-Encoding: gzip`; checker and API: a different random list of real names on every request). "
             "Each target's share of the ceiling is taken against `/robots.txt` measured just before it, at the "
-            "same connections, so that other load on the machine moves both alike.",
+            "same connections, so that other load on the machine moves both alike. Rate limits off "
+            "(`RATELIMIT_ENABLED=0`, as issue 14 sets the benchmark) but in the rows marked "
+            '"rate limiter on": a second server, counting every checker and API request in Redis as '
+            "production does.",
             "",
             f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB memory, Linux {info['kernel']}; "
             f"Python {info['python']}, PostgreSQL {info['postgresql']}, Redis {info['redis']}, nginx {info['nginx']}, "
