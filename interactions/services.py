@@ -92,8 +92,8 @@ def _guide_index():
     except (ImportError, DatabaseError):  # no guides yet, or no database: findings still work
         logger.warning("Guide index unavailable; findings are returned without guide links")
         return None
-    latest = _latest_index[0]
-    if latest is not None and latest[1] is guides:  # the same copy as last time: same key
+    latest, last_read = _latest_index
+    if latest is not None and last_read is guides:  # the copy read last time: same key
         return latest
     key = hash(
         tuple(
@@ -101,17 +101,18 @@ def _guide_index():
             for g in guides
         )
     )
-    latest = _latest_index[0]
-    if latest is not None and latest[0] == key:
-        return latest
-    _latest_index[0] = (key, guides)
-    return _latest_index[0]
+    if latest is None or latest[0] != key:
+        latest = (key, guides)
+    _latest_index[:] = [latest, guides]
+    return latest
 
 
 # The guide index last read. While the guides stay the same, every check gets this one copy,
 # so the memos keyed by it (here and in interactions.json_answers) keep one copy of the
 # guides, not the one each request unpickled from the cache (tens of MB per process).
-_latest_index: list = [None]
+# Its second item is the copy read last (published_guide_index() hands out a new one every
+# few seconds): while that stays the same, the key is not computed again.
+_latest_index: list = [None, None]
 
 
 # --------------------------------------------------------------------------- typed results
@@ -734,9 +735,17 @@ def _medicine_guides(slugs: list[str], index, limit: int = 4) -> list[dict]:
     """Guides about the medicines checked, so every result leads somewhere."""
     if index is None or not slugs:
         return []
+    key = _GuideIndexKey(*index)
+    # As for _guides: only the medicines some guide is about can change the answer.
+    about = tuple(sorted(_guide_topics(key)[1].intersection(slugs)))
+    return [dict(link) for link in _medicine_links(key, about, limit)]
+
+
+@functools.lru_cache(maxsize=20_000)
+def _medicine_links(index: _GuideIndexKey, ingredients: tuple, limit: int) -> list[dict]:
     from articles.linking import guides_for
 
-    return [dict(link) for link in guides_for([], list(slugs), limit=limit, index=index[1])]
+    return guides_for([], list(ingredients), limit=limit, index=index.guides)
 
 
 def lookup(query: str, limit: int = 10) -> dict:
