@@ -132,16 +132,15 @@ def test_typed_names_are_escaped_in_their_slot(monkeypatch):
         "{% for m in finding.medicines %}{% if m.entered %}(in {{ m.entered|join:', ' }}){% endif %}"
         "{% endfor %}<b id='{{ finding.anchor }}'></b>"
     )
-    monkeypatch.setattr(checker, "_jinja", lambda name: type("T", (), {
-        "render": lambda self, ctx: template.render(Context(ctx))})())  # fmt: skip
+    monkeypatch.setattr(checker, "_render_finding", lambda finding: template.render(
+        Context({"finding": finding})))  # fmt: skip
     finding = {"kind": "pair", "anchor": "finding-2", "medicines": [{"entered": ["<i>X</i>"]}]}
     html = checker.finding_html(finding, "v")
     assert html == "(in &lt;i&gt;X&lt;/i&gt;)<b id='finding-2'></b>"
 
 
 def test_the_cache_is_bounded(monkeypatch):
-    monkeypatch.setattr(checker, "_jinja", lambda name: type("T", (), {
-        "render": lambda self, ctx: str(ctx["finding"]["n"])})())  # fmt: skip
+    monkeypatch.setattr(checker, "_render_finding", lambda finding: str(finding.n))
     for n in range(checker.MAX_ENTRIES + 50):
         checker.finding_html({"kind": "pair", "n": n, "rules": [str(n)]}, "v")
     assert checker.cache_info().currsize == checker.MAX_ENTRIES
