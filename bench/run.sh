@@ -14,9 +14,10 @@
 # middleware stack (the targets' ratios are to it); the static CSS file is what nginx alone
 # serves (the machine's own ceiling, reported too).
 #
-# Each target gets a 3 s warm-up, then BENCH_DURATION seconds of wrk with BENCH_CONNECTIONS
-# keep-alive connections (Accept-Encoding: gzip, as a browser). Then Chromium loads the home
-# page and a guide with its cache off, to weigh what a first visit transfers.
+# Each target gets a 3 s warm-up, then BENCH_DURATION seconds of wrk in BENCH_ROUNDS rounds
+# (each after its own ceiling) with BENCH_CONNECTIONS keep-alive connections
+# (Accept-Encoding: gzip, as a browser). Then Chromium loads the home page and a guide with
+# its cache off, to weigh what a first visit transfers.
 # Results: bench/results/load.json and the "Load" section of docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,12 @@ PY=.venv/bin/python
 PORT=${BENCH_PORT:-8765}
 BASE="http://127.0.0.1:$PORT"
 DURATION=${BENCH_DURATION:-30}
-CEILING_DURATION=$(( DURATION / 3 > 3 ? DURATION / 3 : 3 ))
+# Each target is measured in ROUNDS rounds, each its own ceiling then the target, and its
+# share of the ceiling is the median of the rounds' (a single pair can be caught by a burst
+# of other work on this shared machine).
+ROUNDS=${BENCH_ROUNDS:-3}
+ROUND_DURATION=$(( DURATION / ROUNDS > 3 ? DURATION / ROUNDS : 3 ))
+CEILING_DURATION=$(( ROUND_DURATION / 2 > 3 ? ROUND_DURATION / 2 : 3 ))
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 RESULTS=bench/results
 QUERIES="$RESULTS/queries"
@@ -133,14 +139,16 @@ measure() {
     url=$BASE$path
   fi
   wrk -t1 -c"$conns" -d3s -s bench/random_paths.lua "$url" -- $file >/dev/null  # warm-up
-  # The ceiling again, just before: other work on the machine drifts during a run, so each
-  # ratio compares two measurements taken seconds apart.
-  ceiling=$(wrk -t1 -c"$conns" -d"$CEILING_DURATION"s -s bench/random_paths.lua "$BASE/robots.txt" | tail -n 1)
-  echo "-- $name: $path (${DURATION}s, $conns connections)"
-  line=$(wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s -s bench/random_paths.lua "$url" -- $file | tail -n 1)
-  echo "   $line"
-  printf '{"name": "%s", "path": "%s", "connections": %s, "wrk": %s, "ceiling": %s}\n' \
-    "$name" "$path" "$conns" "$line" "$ceiling" >>"$RESULTS/wrk.jsonl"
+  echo "-- $name: $path ($ROUNDS x ${ROUND_DURATION}s, $conns connections)"
+  for round in $(seq 1 "$ROUNDS"); do
+    # The ceiling again, just before: other work on the machine drifts during a run, so
+    # each ratio compares two measurements taken seconds apart.
+    ceiling=$(wrk -t1 -c"$conns" -d"$CEILING_DURATION"s -s bench/random_paths.lua "$BASE/robots.txt" | tail -n 1)
+    line=$(wrk -t1 -c"$conns" -d"${ROUND_DURATION}s" --timeout 5s -s bench/random_paths.lua "$url" -- $file | tail -n 1)
+    echo "   $line"
+    printf '{"name": "%s", "path": "%s", "connections": %s, "round": %s, "wrk": %s, "ceiling": %s}\n' \
+      "$name" "$path" "$conns" "$round" "$line" "$ceiling" >>"$RESULTS/wrk.jsonl"
+  done
 }
 
 : >"$RESULTS/wrk.jsonl"
