@@ -73,9 +73,9 @@ def combined(rounds: list[dict]) -> dict:
     """One target's rounds as one run: requests/s over all of them, the median round's
     latencies, all errors; its share of the ceiling is the median of the rounds' shares
     (each round against the ceiling measured just before it), and each round's share."""
-    shares = sorted(
+    shares = [
         r["wrk"]["rps"] / r["ceiling"]["rps"] for r in rounds if (r.get("ceiling") or {}).get("rps")
-    )
+    ]
     wrks, ceilings = [r["wrk"] for r in rounds], [r["ceiling"] for r in rounds if r.get("ceiling")]
 
     def rate(runs):
@@ -97,7 +97,7 @@ def combined(rounds: list[dict]) -> dict:
         "wrk": wrk,
         "ceiling": {"rps": rate(ceilings)} if ceilings else None,
         "share": statistics.median(shares) if shares else None,
-        "shares": [r["wrk"]["rps"] / r["ceiling"]["rps"] for r in rounds if r.get("ceiling")],
+        "shares": shares,
         "rounds": rounds,
     }
 

@@ -34,7 +34,8 @@ def coverage_note(snap: knowledge.Snapshot) -> str:
     return " ".join(" ".join(str(p).split()) for p in parts if p)
 
 
-def _guides(mechanisms, ingredients, index) -> list[dict]:
+def _guides(mechanisms, ingredients, index, limit: int = 3) -> list[dict]:
+    """Links to the published guides about these mechanisms and medicines, best first."""
     if index is None:
         return []
     key = _GuideIndexKey(*index)
@@ -45,6 +46,7 @@ def _guides(mechanisms, ingredients, index) -> list[dict]:
         key,
         tuple(sorted(about_mechanisms.intersection(mechanisms))),
         tuple(sorted(about_drugs.intersection(ingredients))),
+        limit,
     )
     return [dict(link) for link in links]
 
@@ -77,10 +79,12 @@ class _GuideIndexKey:
 # per guide, which for a long list is most of a check's time; the answer only changes when
 # a guide is published or edited, which changes the index key.
 @functools.lru_cache(maxsize=20_000)
-def _guide_links(index: _GuideIndexKey, mechanisms: tuple, ingredients: tuple) -> list[dict]:
+def _guide_links(
+    index: _GuideIndexKey, mechanisms: tuple, ingredients: tuple, limit: int
+) -> list[dict]:
     from articles.linking import guides_for
 
-    return guides_for(list(mechanisms), list(ingredients), limit=3, index=index.guides)
+    return guides_for(list(mechanisms), list(ingredients), limit=limit, index=index.guides)
 
 
 def _guide_index():
@@ -733,19 +737,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 def _medicine_guides(slugs: list[str], index, limit: int = 4) -> list[dict]:
     """Guides about the medicines checked, so every result leads somewhere."""
-    if index is None or not slugs:
-        return []
-    key = _GuideIndexKey(*index)
-    # As for _guides: only the medicines some guide is about can change the answer.
-    about = tuple(sorted(_guide_topics(key)[1].intersection(slugs)))
-    return [dict(link) for link in _medicine_links(key, about, limit)]
-
-
-@functools.lru_cache(maxsize=20_000)
-def _medicine_links(index: _GuideIndexKey, ingredients: tuple, limit: int) -> list[dict]:
-    from articles.linking import guides_for
-
-    return guides_for([], list(ingredients), limit=limit, index=index.guides)
+    return _guides((), slugs, index, limit) if slugs else []
 
 
 def lookup(query: str, limit: int = 10) -> dict:

@@ -80,12 +80,17 @@ class FaultTolerantRedisCache(RedisCache):
         )
 
     def _call(self, operation, fallback, *args, **kwargs):
+        """Django's `operation`, or `fallback()` while Redis is failing."""
+        parent = getattr(super(), operation)
+        return self._guarded(operation, fallback, lambda: parent(*args, **kwargs))
+
+    def _guarded(self, operation, fallback, call):
         from redis.exceptions import RedisError
 
         if not self._available():
             return fallback()
         try:
-            return getattr(super(), operation)(*args, **kwargs)
+            return call()
         except (RedisError, OSError) as error:
             self._failed(operation, error)
             return fallback()
@@ -128,12 +133,13 @@ class FaultTolerantRedisCache(RedisCache):
 
 
 class _CounterClient(_Client):
+    _script = None
+
     def incr_creating(self, key, delta, timeout):
         client = self.get_client(key, write=True)
-        script = self._clients.get("incr_creating")
-        if script is None:  # EVALSHA: Redis keeps the script, so only its hash is sent
-            script = self._clients["incr_creating"] = client.register_script(_INCR_CREATING)
-        return script(keys=[key], args=[delta, timeout], client=client)
+        if self._script is None:  # EVALSHA: Redis keeps the script, so only its hash is sent
+            self._script = client.register_script(_INCR_CREATING)
+        return self._script(keys=[key], args=[delta, timeout], client=client)
 
 
 class RateCounterCache(FaultTolerantRedisCache):
@@ -160,18 +166,12 @@ class RateCounterCache(FaultTolerantRedisCache):
         return False
 
     def incr(self, key, delta=1, version=None):
-        seconds = getattr(self._window, "seconds", None) or self.default_timeout
+        seconds = max(1, int(getattr(self._window, "seconds", None) or self.default_timeout))
         key = self.make_and_validate_key(key, version=version)
 
         def missing():
             raise ValueError(f"Key {key!r} not counted (cache unavailable).")
 
-        if not self._available():
-            return missing()
-        from redis.exceptions import RedisError
-
-        try:
-            return self._cache.incr_creating(key, delta, max(1, int(seconds)))
-        except (RedisError, OSError) as error:
-            self._failed("incr", error)
-            return missing()
+        return self._guarded(
+            "incr", missing, lambda: self._cache.incr_creating(key, delta, seconds)
+        )

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import override_settings
 
+from tests.production.test_faults import redis_cache
 from web.ratelimits import client_ip
 
 LIMITED = override_settings(RATELIMIT_ENABLED=True, RATELIMITS={"check": "3/m", "api": "3/m"})
@@ -142,17 +143,7 @@ def test_a_cache_outage_does_not_lock_anyone_out(client, db, visitor, settings):
     # All through the `settings` fixture: mixing it with override_settings restores out of order.
     settings.RATELIMIT_ENABLED = True
     settings.RATELIMITS = {"check": "3/m", "api": "3/m"}
-    settings.CACHES = {
-        alias: {
-            "BACKEND": backend,
-            "LOCATION": f"redis://127.0.0.1:9/{n}",  # nothing listens on the discard port
-        }
-        for n, alias, backend in [
-            (0, "default", "web.cache.FaultTolerantRedisCache"),
-            (0, "ratelimit", "web.cache.RateCounterCache"),
-            (1, "pages", "web.cache.FaultTolerantRedisCache"),
-        ]
-    }
+    settings.CACHES = redis_cache(9)  # nothing listens on the discard port
     for _ in range(6):
         assert client.get("/check/?drugs=Zoloft,Ultram", **visitor).status_code == 200
 
