@@ -199,10 +199,17 @@ def _add_sentence(sentences: list[str], new: str) -> None:
     sentences.append(new)
 
 
-@functools.lru_cache(maxsize=4096)
 def distinct_steps(steps: tuple[str, ...], near: bool = True) -> tuple[str, ...]:
     """Each distinct step once, in first-seen order (see above). near=False merges exact
     (normalised) repeats only, as for warning signs."""
+    # A risk's findings often come from the same rule, so the same texts come again and
+    # again (16 steps, 8 different, over random lists): a repeat says nothing new, so it is
+    # dropped before the comparisons (fewer of them, and fewer lists to remember).
+    return _distinct_steps(tuple(dict.fromkeys(steps)), near)
+
+
+@functools.lru_cache(maxsize=4096)
+def _distinct_steps(steps: tuple[str, ...], near: bool) -> tuple[str, ...]:
     if not near:
         exact = {}
         for step in steps:

@@ -71,6 +71,28 @@ def test_steps_that_differ_in_a_negation_a_number_or_sense_stay_apart(first, sec
     assert wording.distinct_steps((first, second)) == (first, second)
 
 
+def test_a_repeated_step_changes_nothing_on_the_real_rules():
+    """distinct_steps drops exact repeats before comparing (a risk's findings often come
+    from one rule). Over the knowledge base's own steps, in random risks of a few rules
+    each, repeated, the comparisons alone give the same answer."""
+    import random
+
+    from medicines import knowledge
+
+    snap = knowledge.snapshot()
+    lists = [rule.texts.what_to_do for rule in snap.rules]
+    lists += [rule.texts.warning_signs for rule in snap.rules]
+    rng = random.Random(14)
+    for _ in range(400):
+        picked = rng.sample(lists, rng.randint(2, 5))
+        picked += rng.sample(picked, rng.randint(1, len(picked)))  # the same rule again
+        rng.shuffle(picked)
+        steps = tuple(step for texts in picked for step in texts)
+        assert len(set(steps)) < len(steps)
+        for near in (True, False):
+            assert wording.distinct_steps(steps, near) == wording._distinct_steps(steps, near)
+
+
 def test_the_three_medicine_result_shows_each_step_once(db):
     result = services.check(["citalopram", "ondansetron", "methadone"])
     (risk,) = result.risks
