@@ -6,7 +6,8 @@ them were stopped, and the knowledge version (texts, sources). The same pairs co
 many people in many different lists (sertraline with tramadol, say), so each process keeps
 that HTML, keyed by exactly those things, never by the finding's position on the page nor
 by the names that were typed. The parts that do depend on the list are left as slots in the
-cached HTML and filled in for each page:
+cached HTML (kept cut at its slots, so a page fills them in one join, not one pass over the
+HTML per slot) and filled in for each page:
 
 - the finding's anchor (`finding-3`, its position on the page);
 - the brand or product names each medicine was entered as ("sertraline (in Zoloft)"), or
@@ -25,13 +26,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 
 from django import template
 from django.template.loader import get_template
 from django.utils import dateformat, timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from markupsafe import escape
 
 from web.memo import Keyed
 
@@ -49,11 +51,13 @@ MAX_ENTRIES = 8192
 # Slots: private-use characters, which no text of ours contains and HTML escaping keeps.
 ANCHOR_SLOT = "\ue000anchor\ue001"
 OPEN_SLOT = "\ue000open\ue001"
+_SLOT = re.compile("\ue000([^\ue001]*)\ue001")
 
 
 # finding.html's words around the names a medicine was entered as ("sertraline (in
 # Zoloft)"): removed whole, slot and all, when it was typed by its generic name.
 ENTERED_NONE = " (in {slot})"
+_ENTERED_OPEN, _ENTERED_CLOSE = ENTERED_NONE.split("{slot}")
 
 
 def entered_slot(n: int) -> str:
@@ -96,9 +100,21 @@ def finding_key(finding, version: str | None) -> tuple:
 
 
 @functools.lru_cache(maxsize=MAX_ENTRIES)
-def _fragment(item: Keyed) -> str:
-    """A finding's HTML with its slots, keyed by finding_key (the finding rides along)."""
-    return _render_finding(_Slotted(item.take()))
+def _fragment(item: Keyed) -> tuple:
+    """A finding's HTML with its slots, keyed by finding_key (the finding rides along), cut
+    at the slots: (HTML, slot, HTML, ..., HTML), each slot as (name, medicine number, whether
+    it holds the words around it). An entered-names slot takes the words " (in " and ")"
+    around it, so that filling it with nothing removes them too."""
+    pieces: list = _SLOT.split(_render_finding(_Slotted(item.take())))
+    for n in range(1, len(pieces), 2):
+        name, _, number = pieces[n].partition("-")
+        before, after = pieces[n - 1], pieces[n + 1]
+        words = before.endswith(_ENTERED_OPEN) and after.startswith(_ENTERED_CLOSE)
+        if name == "entered" and words:
+            pieces[n - 1] = before.removesuffix(_ENTERED_OPEN)
+            pieces[n + 1] = after.removeprefix(_ENTERED_CLOSE)
+        pieces[n] = (name, int(number or 0), name == "entered" and words)
+    return tuple(pieces)
 
 
 def _render_finding(finding) -> str:
@@ -167,17 +183,20 @@ def _attribute(item, name):
 def finding_html(finding, version: str | None):
     """A finding's HTML (finding.html): the cached fragment with this list's slots filled.
     `version` is the result's knowledge version (None: keyed by the whole finding)."""
-    html = _fragment(Keyed(finding_key(finding, version), finding))  # slotted on a miss
-    html = html.replace(ANCHOR_SLOT, str(conditional_escape(_get(finding, "anchor") or "")))
-    html = html.replace(OPEN_SLOT, " open" if _get(finding, "why_open") else "")
-    for n, medicine in enumerate(_get(finding, "medicines") or []):
-        entered = _get(medicine, "entered")
-        if entered:
-            names = ", ".join(str(conditional_escape(name)) for name in entered)
-            html = html.replace(entered_slot(n), names)
-        else:
-            html = html.replace(ENTERED_NONE.format(slot=entered_slot(n)), "")
-    return mark_safe(html)
+    pieces = _fragment(Keyed(finding_key(finding, version), finding))  # slotted on a miss
+    anchor = str(escape(_get(finding, "anchor") or ""))
+    medicines = _get(finding, "medicines") or ()
+    html = list(pieces)
+    for n in range(1, len(html), 2):
+        name, number, words = html[n]
+        if name == "anchor":
+            html[n] = anchor
+        elif name == "open":
+            html[n] = " open" if _get(finding, "why_open") else ""
+        else:  # entered: the names this medicine was typed as, if not by its generic name
+            names = ", ".join(str(escape(e)) for e in _get(medicines[number], "entered") or ())
+            html[n] = _ENTERED_OPEN + names + _ENTERED_CLOSE if words and names else names
+    return SafeString("".join(html))
 
 
 @register.simple_tag(takes_context=True)
