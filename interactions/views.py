@@ -10,6 +10,7 @@ CSRF cookie is ever set.
 """
 
 import functools
+import re
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -96,6 +97,7 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
 # login, no CSP nonce: base.html uses neither); a page that ever does must be keyed on it
 # (tests/checker/test_page_around.py compares the two).
 _SLOTS = {name: f"\ue000{name}\ue001" for name in ("drugs_value", "stopped_value", "result_slot")}
+_SLOT = re.compile("\ue000([a-z_]+)\ue001")
 
 
 def _around_result(request: HttpRequest, context: dict, template: str) -> str:
@@ -105,22 +107,28 @@ def _around_result(request: HttpRequest, context: dict, template: str) -> str:
     # Keyed by the site's address, the path and the template, the page's only inputs
     # besides settings and the static files (fixed while a process runs); the request
     # renders it on a miss.
-    page = _page_around(Keyed((site_url(request), request.path, template), request))
-    for name in ("drugs_value", "stopped_value"):
-        page = page.replace(_SLOTS[name], conditional_escape(context[name]))
-    result = checker.render_result({**context, "SITE_NAME": SITE_NAME})
-    return page.replace(_SLOTS["result_slot"], result)
+    pieces = _page_around(Keyed((site_url(request), request.path, template), request))
+    values = {
+        "drugs_value": conditional_escape(context["drugs_value"]),
+        "stopped_value": conditional_escape(context["stopped_value"]),
+        "result_slot": checker.render_result({**context, "SITE_NAME": SITE_NAME}),
+    }
+    page = list(pieces)
+    page[1::2] = [values[name] for name in pieces[1::2]]
+    return "".join(page)
 
 
 @functools.lru_cache(maxsize=8)
-def _page_around(item: Keyed) -> str:
-    """The template with a result, its list-specific parts left as slots."""
+def _page_around(item: Keyed) -> tuple[str, ...]:
+    """The template with a result, its list-specific parts left as slots: cut at them,
+    (HTML, slot name, HTML, ..., HTML), so a check fills them in one join."""
     template = item.key[2]
-    return render_to_string(
+    page = render_to_string(
         template,
         {"submitted": True, "result": True, **{n: mark_safe(v) for n, v in _SLOTS.items()}},
         item.take(),
     )
+    return tuple(_SLOT.split(page))
 
 
 def _shown_value(request: HttpRequest, name: str) -> str:
