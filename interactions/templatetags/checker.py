@@ -24,9 +24,11 @@ check) the key is the whole finding. Nothing leaves the process; the cache is bo
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import json
 import re
+from typing import NamedTuple
 
 from django import template
 from django.template.loader import get_template
@@ -208,17 +210,27 @@ def result_html(context):
 def render_result(context) -> str:
     """result.html (Jinja2) for a check: `context` is what interactions.views._result_context
     gives (a dict, or a Django template Context), with SITE_NAME."""
-    today = timezone.localdate()
     values = {
         name: context.get(name) for name in ("result", "unknown", "words", "share_url", "site_url")
     }
     values["site_name"] = context.get("SITE_NAME", "")
-    values["today"] = {
-        "iso": today.isoformat(),
-        "long": dateformat.format(today, "F j, Y"),
-        "short": dateformat.format(today, "M j, Y"),
-    }
+    values["today"] = _printed_date(timezone.localdate())
     return _jinja(RESULT_TEMPLATE).render(values)
+
+
+class PrintedDate(NamedTuple):
+    iso: str  # 2026-12-01
+    long: str  # December 1, 2026
+    short: str  # Dec 1, 2026
+
+
+@functools.lru_cache(maxsize=2)
+def _printed_date(today: datetime.date) -> PrintedDate:
+    """The date printed on a result, formatted once a day rather than on every check
+    (Django's date formatting costs about as much as a finding's HTML)."""
+    return PrintedDate(
+        today.isoformat(), dateformat.format(today, "F j, Y"), dateformat.format(today, "M j, Y")
+    )
 
 
 @functools.lru_cache(maxsize=32)

@@ -279,6 +279,24 @@ def test_print_view_has_date_address_and_questions(client, settings):
     assert re.search(r"<div class=\"result-actions no-print\" data-result-actions hidden>", html)
 
 
+def test_the_printed_date_is_the_day_of_the_check(client, monkeypatch):
+    """The date is formatted once a day, not once per check: the next day's sheet and
+    wallet card still carry the next day's date."""
+    import datetime
+
+    from interactions.templatetags import checker
+
+    for day, long, short in [
+        (datetime.date(2026, 12, 1), "December 1, 2026", "Dec 1, 2026"),
+        (datetime.date(2026, 12, 2), "December 2, 2026", "Dec 2, 2026"),
+    ]:
+        monkeypatch.setattr(checker.timezone, "localdate", lambda day=day: day)
+        html = get(client, "?drugs=Zoloft,Ultram").content.decode()
+        header = html.split('class="print-only print-header"')[1].split("</div>")[0]
+        assert f'<time datetime="{day.isoformat()}">{long}</time>' in header
+        assert f"({short})" in html.split('class="print-only wallet-card"')[1]
+
+
 def test_home_page_has_the_checker_form(client):
     html = client.get(reverse("home")).content.decode()
     assert 'action="/check/#result" method="get"' in html
