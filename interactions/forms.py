@@ -9,6 +9,7 @@ carries one of the contract's codes (empty, too_many_drugs, name_too_long, bad_r
 a friendly message; `first_error()` picks the one to show or return.
 """
 
+import re
 import unicodedata
 
 from django import forms
@@ -25,10 +26,13 @@ MESSAGES = {
     "bad_request": "We could not read that list. Type the names again, separated by commas.",
 }
 CODES = ("bad_request", "empty", "too_many_drugs", "name_too_long")  # checked in this order
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # Cc but tab, CR, LF
 
 
 def _unreadable(text: str) -> bool:
     """Control characters, or the replacement character left by invalid encoding."""
+    if text.isascii():  # as most lists are: only the control characters to look for
+        return _ASCII_CONTROL.search(text) is not None
     for char in text:
         if char == "\ufffd":
             return True
@@ -54,7 +58,7 @@ class CheckForm(forms.Form):
         raw = self.cleaned_data.get(field) or ""
         if _unreadable(raw):
             raise ValidationError(MESSAGES["bad_request"], code="bad_request")
-        names = split_names(raw)
+        names = split_names(raw) if raw else []
         if required and not names:
             raise ValidationError(MESSAGES["empty"], code="empty")
         if len(names) > MAX_DRUGS:

@@ -47,6 +47,21 @@ def test_errors_have_codes_and_messages(drugs, stopped, code):
     assert message.endswith(".") and len(message) < 100
 
 
+def test_every_ascii_character_is_judged_as_by_its_unicode_category():
+    """Most lists are ASCII, which are checked by a quicker rule: it must say what the
+    Unicode categories say (control characters out, but tab, line feed and carriage return)."""
+    import unicodedata
+
+    from interactions.forms import _unreadable
+
+    for code in range(128):
+        char = chr(code)
+        control = unicodedata.category(char) == "Cc" and char not in "\n\r\t"
+        assert _unreadable(f"zoloft{char}x") is control, repr(char)
+        assert _unreadable(f"zöloft{char}x") is control, repr(char)  # the general rule
+    assert _unreadable("zoloft\x85") and _unreadable("zoloft\ue000")  # non-ASCII controls
+
+
 def test_limits_are_inclusive():
     assert form(",".join(["a"] * 25), ",".join(["b"] * 25)).is_valid()
     assert form("y" * 100).is_valid()
