@@ -100,10 +100,10 @@ _SLOTS = {name: f"\ue000{name}\ue001" for name in ("drugs_value", "stopped_value
 _SLOT = re.compile("\ue000([a-z_]+)\ue001")
 
 
-def _around_result(request: HttpRequest, context: dict, template: str) -> str:
+def _around_result(request: HttpRequest, context: dict, template: str) -> bytes:
     """`template` (the checker page or its #results partial) with this list's result, its
     HTML made straight from result.html (Jinja2), inside the rest (rendered once,
-    _page_around)."""
+    _page_around), as the response's UTF-8 bytes."""
     # Keyed by the site's address, the path and the template, the page's only inputs
     # besides settings and the static files (fixed while a process runs); the request
     # renders it on a miss.
@@ -114,21 +114,22 @@ def _around_result(request: HttpRequest, context: dict, template: str) -> str:
         "result_slot": checker.render_result({**context, "SITE_NAME": SITE_NAME}),
     }
     page = list(pieces)
-    page[1::2] = [values[name] for name in pieces[1::2]]
-    return "".join(page)
+    page[1::2] = [values[name].encode() for name in pieces[1::2]]
+    return b"".join(page)
 
 
 @functools.lru_cache(maxsize=8)
-def _page_around(item: Keyed) -> tuple[str, ...]:
+def _page_around(item: Keyed) -> tuple[bytes | str, ...]:
     """The template with a result, its list-specific parts left as slots: cut at them,
-    (HTML, slot name, HTML, ..., HTML), so a check fills them in one join."""
+    (HTML, slot name, HTML, ..., HTML), the HTML already in UTF-8, so a check encodes only
+    its own parts and fills them in one join."""
     template = item.key[2]
     page = render_to_string(
         template,
         {"submitted": True, "result": True, **{n: mark_safe(v) for n, v in _SLOTS.items()}},
         item.take(),
     )
-    return tuple(_SLOT.split(page))
+    return tuple(p if n % 2 else p.encode() for n, p in enumerate(_SLOT.split(page)))
 
 
 def _shown_value(request: HttpRequest, name: str) -> str:
