@@ -24,6 +24,7 @@ from medicines.resolver import Resolved, Unresolved, resolver_for
 logger = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=4)  # per knowledge version: a Snapshot hashes as its version
 def coverage_note(snap: knowledge.Snapshot) -> str:
     coverage = snap.coverage
     parts = [
@@ -434,11 +435,12 @@ def _unresolved(item: Unresolved, stopped: bool) -> UnresolvedName:
 def _finding(
     snap, finding: engine.Finding, guide_index, medicines, entered_in, index
 ) -> FindingResult:
+    """`medicines`: (name entered, frozenset of its ingredients) of each medicine listed."""
     if finding.medicines:
         entered = tuple(finding.medicines)
     else:
         entered = tuple(
-            label for label, slugs in medicines if set(slugs) & set(finding.ingredients)
+            label for label, slugs in medicines if not slugs.isdisjoint(finding.ingredients)
         )
     return FindingResult(
         kind=finding.kind,
@@ -483,8 +485,13 @@ def advice_json(note: engine.AdviceNote) -> dict:
 
 def _risk_mechanisms(finding: FindingResult) -> tuple[str, ...]:
     """The mechanisms a patient would feel; "how" mechanisms only when there is nothing else."""
-    felt = tuple(m for m in finding.mechanisms if m not in wording.HOW_NOT_WHAT)
-    return felt or tuple(finding.mechanisms[:1])
+    return _felt(finding.mechanisms)
+
+
+@functools.lru_cache(maxsize=1024)  # a few hundred sets of mechanisms in all the rules
+def _felt(mechanisms: tuple[str, ...]) -> tuple[str, ...]:
+    felt = tuple(m for m in mechanisms if m not in wording.HOW_NOT_WHAT)
+    return felt or tuple(mechanisms[:1])
 
 
 def _in_order(slugs, order: dict[str, int]) -> list[str]:
@@ -692,7 +699,7 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
             order.setdefault(slug, len(order))
 
     all_slugs = list(order)
-    labels = checked.labels
+    labels = [(label, frozenset(slugs)) for label, slugs in checked.labels]
     findings = [
         _finding(snap, f, guide_index, labels, entered_in, n)
         for n, f in enumerate(checked.found, start=1)
@@ -727,9 +734,12 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
 
 def _sentences(texts) -> tuple[str, ...]:
     """Each distinct sentence once: a pair's emergency text joins its rules' sentences."""
-    return tuple(
-        dict.fromkeys(s for text in texts if text for s in _SENTENCE_END.split(text.strip()))
-    )
+    return tuple(dict.fromkeys(s for text in texts if text for s in _split_sentences(text)))
+
+
+@functools.lru_cache(maxsize=4096)  # the rules' emergency texts, each split once
+def _split_sentences(text: str) -> tuple[str, ...]:
+    return tuple(_SENTENCE_END.split(text.strip()))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
