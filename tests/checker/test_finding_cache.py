@@ -144,3 +144,17 @@ def test_the_cache_is_bounded(monkeypatch):
     for n in range(checker.MAX_ENTRIES + 50):
         checker.finding_html({"kind": "pair", "n": n, "rules": [str(n)]}, "v")
     assert checker.cache_info().currsize == checker.MAX_ENTRIES
+
+
+def test_one_off_findings_never_push_out_a_pair(monkeypatch):
+    """Cumulative risks and duplicates mostly name a set of medicines seen once: they have
+    their own, smaller memo, so a pair's HTML stays however many of them come up."""
+    monkeypatch.setattr(checker, "_render_finding", lambda finding: str(finding.n))
+    pair = {"kind": "pair", "n": -1, "rules": ["ssri-tramadol"]}
+    checker.finding_html(pair, "v")
+    for n in range(checker.MAX_ENTRIES + 50):  # more than a pair's memo holds
+        checker.finding_html({"kind": "cumulative", "n": n, "rules": [str(n)]}, "v")
+    misses = checker.cache_info().misses
+    assert checker.finding_html(pair, "v") == "-1"
+    assert checker.cache_info().misses == misses  # the pair came from its memo
+    assert checker.cache_info().currsize == checker.OTHER_ENTRIES + 1
