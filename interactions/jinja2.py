@@ -27,6 +27,7 @@ def environment(**options) -> Environment:
         pluralize=pluralize,
         severity_words=checker.severity_words,
         fold_after=checker.fold_after,
+        list_items=checker.list_items,
         short_title=checker.short_title,
     )
     return env

@@ -158,3 +158,17 @@ def test_one_off_findings_never_push_out_a_pair(monkeypatch):
     assert checker.finding_html(pair, "v") == "-1"
     assert checker.cache_info().misses == misses  # the pair came from its memo
     assert checker.cache_info().currsize == checker.OTHER_ENTRIES + 1
+
+
+def test_list_items_are_escaped_as_the_template_would():
+    from jinja2 import Environment
+
+    texts = ("Ask <b>now</b> & wait.", 'Say "stop".', "Don't mix.")
+    loop = Environment(autoescape=True).from_string(
+        "{% for t in texts %}<li>{{ t }}</li>{% endfor %}"
+    )
+    assert checker.list_items(texts) == loop.render(texts=texts)
+    assert checker.list_items(list(texts)) == checker.list_items(
+        texts
+    )  # a list, as fold_after gives
+    assert "<b>" not in checker.list_items(texts) and checker.list_items(()) == ""
