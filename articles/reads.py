@@ -10,7 +10,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 from django.db.models import F
 
 from articles.models import Article
@@ -29,7 +29,7 @@ def count_read(slug: str) -> None:
     if count >= every:
         try:
             Article.objects.filter(slug=slug).update(views=F("views") + count)
-        except DatabaseError as error:
+        except (DatabaseError, InterfaceError) as error:  # InterfaceError: a closed connection
             logger.warning("read count not saved: %s", type(error).__name__)
 
 

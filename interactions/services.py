@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 
 from interactions import wording
 from medicines import engine, knowledge
@@ -94,7 +94,9 @@ def _guide_index():
         from articles.linking import published_guide_index
 
         guides = published_guide_index()
-    except (ImportError, DatabaseError):  # no guides yet, or no database: findings still work
+    # No guides yet, or no database (InterfaceError: a connection the database closed, which
+    # is not a DatabaseError): findings still work.
+    except (ImportError, DatabaseError, InterfaceError):
         logger.warning("Guide index unavailable; findings are returned without guide links")
         return None
     latest, last_read = _latest_index

@@ -14,7 +14,7 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import InternalError, OperationalError, connection
+from django.db import InterfaceError, InternalError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 CI = os.environ.get("CI") == "true"
@@ -195,13 +195,16 @@ def test_rate_limits_fail_open_when_redis_stops(client, db, settings, redis_serv
 
 # Without a wrapping test transaction, as in production: a failed write there would mark
 # the test's transaction for rollback and fail every later query.
+# InterfaceError is what psycopg raises on a connection the database closed (a restart):
+# not a DatabaseError, so it needs catching of its own.
 @pytest.mark.django_db(transaction=True)
-def test_database_down_then_back(client, library, monkeypatch):
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_database_down_then_back(client, library, monkeypatch, error):
     cached_guide = library.filter(status="published").first().get_absolute_url()
     assert client.get(cached_guide).status_code == 200  # now in the page cache
 
     def broken(*args, **kwargs):
-        raise OperationalError("the database is down")
+        raise error("the database is down")
 
     with monkeypatch.context() as patch:
         patch.setattr(connection, "cursor", broken)
@@ -222,6 +225,28 @@ def test_database_down_then_back(client, library, monkeypatch):
     assert client.get("/healthz").status_code == 200
     for path in ("/search/?q=tramadol", "/articles/?page=2", "/tags/opioids/"):
         assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_the_checker_answers_without_guide_links_when_the_guides_cannot_be_read(
+    client, db, monkeypatch, error
+):
+    """The guide index is the checker's only database read: when it fails (InterfaceError:
+    a connection the database closed), the findings still come, without guide links."""
+    from articles import linking
+    from interactions import services
+
+    def broken():
+        raise error("connection already closed")
+
+    monkeypatch.setattr(linking, "published_guide_index", broken)
+    monkeypatch.setattr(services, "_latest_index", [None, None])
+    result = services.check(["Zoloft", "Ultram"])
+    assert result.highest_severity == "major" and result.findings
+    assert all(not f.articles for f in result.findings) and not result.guides
+    assert client.get("/check/?drugs=Zoloft,Ultram").status_code == 200
+    response = client.get("/api/v1/interactions?drugs=Zoloft,Ultram")
+    assert response.status_code == 200 and response.json()["findings"]
 
 
 @pytest.fixture
@@ -266,7 +291,7 @@ def test_load_knowledge_refuses_a_broken_file(knowledge_copy, db):
     assert knowledge.snapshot().version == live  # what the site serves is unchanged
 
 
-@pytest.mark.parametrize("error", [OperationalError, InternalError])
+@pytest.mark.parametrize("error", [OperationalError, InternalError, InterfaceError])
 def test_a_failed_read_count_write_never_reaches_the_reader(
     client, make_guide, settings, monkeypatch, log_lines, error
 ):
