@@ -2,8 +2,25 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from articles.models import Article, Category, Tag
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The live server (browser and schema tests), answering one request at a time. With
+    the test database in SQLite's memory, Django hands every request thread the test's one
+    connection; two browser requests at once (a page's htmx call and its API call) could
+    then meet on it and fail at random (a CI run saw an InterfaceError there). Django's
+    server closes each connection after its answer when it is not threaded, so a browser
+    waits for nothing but its turn."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the server's own thread already has them
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture(autouse=True)
