@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from django.db import DatabaseError, InterfaceError
+from django import db
 
 from interactions import wording
 from medicines import engine, knowledge
@@ -94,9 +94,9 @@ def _guide_index():
         from articles.linking import published_guide_index
 
         guides = published_guide_index()
-    # No guides yet, or no database (InterfaceError: a connection the database closed, which
-    # is not a DatabaseError): findings still work.
-    except (ImportError, DatabaseError, InterfaceError):
+    # No guides yet, or no database (db.Error: any database failure, a connection it closed
+    # included, which is an InterfaceError, not a DatabaseError): findings still work.
+    except (ImportError, db.Error):
         logger.warning("Guide index unavailable; findings are returned without guide links")
         return None
     latest, last_read = _latest_index

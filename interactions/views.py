@@ -10,7 +10,6 @@ CSRF cookie is ever set.
 """
 
 import functools
-import re
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +27,7 @@ from interactions.templatetags import checker
 from medicines import engine, knowledge
 from web.context_processors import SITE_NAME
 from web.http import private, public_page, read_only, site_url
-from web.memo import Keyed
+from web.memo import Keyed, cut, slot
 from web.ratelimits import limit
 from web.reversing import url_for
 
@@ -96,8 +95,7 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
 # (and address), with slots that each check fills in. It holds nothing about the visitor (no
 # login, no CSP nonce: base.html uses neither); a page that ever does must be keyed on it
 # (tests/checker/test_page_around.py compares the two).
-_SLOTS = {name: f"\ue000{name}\ue001" for name in ("drugs_value", "stopped_value", "result_slot")}
-_SLOT = re.compile("\ue000([a-z_]+)\ue001")
+_SLOTS = {name: slot(name) for name in ("drugs_value", "stopped_value", "result_slot")}
 
 
 def _around_result(request: HttpRequest, context: dict, template: str) -> bytes:
@@ -129,7 +127,7 @@ def _page_around(item: Keyed) -> tuple[bytes | str, ...]:
         {"submitted": True, "result": True, **{n: mark_safe(v) for n, v in _SLOTS.items()}},
         item.take(),
     )
-    return tuple(p if n % 2 else p.encode() for n, p in enumerate(_SLOT.split(page)))
+    return tuple(p if n % 2 else p.encode() for n, p in enumerate(cut(page)))
 
 
 def _shown_value(request: HttpRequest, name: str) -> str:

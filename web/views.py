@@ -5,7 +5,7 @@ The other error pages are Django's own handlers with their templates in template
 503.html from web.middleware.DatabaseUnavailableMiddleware.
 """
 
-from django.db import DatabaseError, InterfaceError, connection
+from django.db import Error, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -49,7 +49,7 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except (DatabaseError, InterfaceError):  # InterfaceError: a connection it closed
+    except Error:  # any database failure, a connection it closed (InterfaceError) too
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
 

@@ -27,7 +27,6 @@ import dataclasses
 import datetime
 import functools
 import json
-import re
 from typing import NamedTuple
 
 from django import template
@@ -37,7 +36,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from markupsafe import escape
 
-from web.memo import Keyed
+from web.memo import Keyed, cut, slot
 
 register = template.Library()
 
@@ -55,10 +54,8 @@ MAX_ENTRIES = 8192
 # and 23 % had). So they are kept apart, and the one-offs never push out a pair's HTML
 # (hits over random lists 78 -> 84 %, with fewer entries kept).
 OTHER_ENTRIES = 1024
-# Slots: private-use characters, which no text of ours contains and HTML escaping keeps.
-ANCHOR_SLOT = "\ue000anchor\ue001"
-OPEN_SLOT = "\ue000open\ue001"
-_SLOT = re.compile("\ue000([^\ue001]*)\ue001")
+ANCHOR_SLOT = slot("anchor")
+OPEN_SLOT = slot("open")
 
 
 # finding.html's words around the names a medicine was entered as ("sertraline (in
@@ -68,7 +65,7 @@ _ENTERED_OPEN, _ENTERED_CLOSE = ENTERED_NONE.split("{slot}")
 
 
 def entered_slot(n: int) -> str:
-    return f"\ue000entered-{n}\ue001"
+    return slot(f"entered-{n}")
 
 
 def _get(item, name, default=None):
@@ -111,7 +108,7 @@ def _fragment(item: Keyed) -> tuple:
     at the slots: (HTML, slot, HTML, ..., HTML), each slot as (name, medicine number, whether
     it holds the words around it). An entered-names slot takes the words " (in " and ")"
     around it, so that filling it with nothing removes them too."""
-    pieces: list = _SLOT.split(_render_finding(_Slotted(item.take())))
+    pieces: list = cut(_render_finding(_Slotted(item.take())))
     for n in range(1, len(pieces), 2):
         name, _, number = pieces[n].partition("-")
         before, after = pieces[n - 1], pieces[n + 1]
