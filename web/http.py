@@ -114,9 +114,19 @@ def public_page(view=None, *, query=()):
         return view(request, *args, **kwargs)
 
     shared = cache_page(settings.PAGE_CACHE_SECONDS, cache=PAGES)(gzip_page(rendered))
+
+    def shared_then_local(request, *args, **kwargs):
+        response = shared(request, *args, **kwargs)
+        # A hit in the shared cache tells Django's cache middleware not to store the page
+        # (request._cache_update_cache = False), which would also stop the local tier
+        # around it from keeping a copy: once its first copy expired, every request went
+        # to Redis again. The local tier stores what the shared one answered, hit or not.
+        request._cache_update_cache = request.method in SAFE_METHODS
+        return response
+
     local_seconds = settings.CACHES.get(PAGES_LOCAL, {}).get("TIMEOUT", 10)
     # With Redis (production), each process first looks in its own copy (PAGES_LOCAL).
-    tiered = cache_page(local_seconds, cache=PAGES_LOCAL)(shared)
+    tiered = cache_page(local_seconds, cache=PAGES_LOCAL)(shared_then_local)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):

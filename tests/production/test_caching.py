@@ -328,3 +328,18 @@ def test_with_a_local_tier_a_hit_needs_no_shared_cache_and_edits_show_at_once(cl
     Article.objects.filter(pk=guide.pk).update(title="Renamed guide")
     Article.objects.get(pk=guide.pk).save()
     assert "Renamed guide" in client.get(guide.get_absolute_url()).content.decode()
+
+
+@override_settings(CACHES=TIERED, COUNTER_BATCH=20)
+def test_the_local_tier_keeps_a_copy_of_a_page_the_shared_cache_answered(client, make_guide):
+    guide = make_guide(title="Tiered guide")
+    first = client.get(guide.get_absolute_url())
+    # This process's copy expired (10 s), the shared one did not: the next request is
+    # answered from the shared cache, and the local tier keeps that answer again.
+    caches["pages_local"].clear()
+    client.get(guide.get_absolute_url())
+    assert caches["pages_local"]._cache  # stored again
+    # So the request after needs neither the shared cache nor the database.
+    caches["pages"].clear()
+    again, queries = queries_for(client, guide.get_absolute_url())
+    assert queries == 0 and again.content == first.content
