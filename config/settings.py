@@ -320,8 +320,9 @@ if REDIS_URL:
             "TIMEOUT": PAGE_CACHE_SECONDS,
         },
         # Each process's own copy of the pages it served in the last few seconds, in front
-        # of Redis (web.http.public_page): a hit costs no round trip. `make bench` showed a
-        # guide at 48-58 % of the ceiling without it (target 50 %). A page changed in another
+        # of Redis (web.http.public_page): a hit costs no round trip. `make bench`: a guide
+        # at 69 % of the ceiling with it, 46-51 % while Redis answered (target 50 %; docs/
+        # BENCHMARKS.md). A page changed in another
         # process shows here within PAGES_LOCAL_SECONDS; in this one, at once (clear_pages).
         "pages_local": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
