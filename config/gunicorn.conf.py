@@ -13,6 +13,8 @@ import gc
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
 from web.logs import logging_config
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
@@ -45,6 +47,20 @@ limit_request_fields = 100
 # gunicorn access log: its lines would carry the query string, which is health data.
 accesslog = None
 logconfig_dict = logging_config(os.environ.get("LOG_LEVEL", "INFO"), gunicorn=True)
+
+
+class WithoutAccessLog(Logger):
+    """Gunicorn's logger, less its access log. With a logging config given, gunicorn builds
+    every request's access line (query string and all) and leaves it to the config to drop
+    (web.logs silences "gunicorn.access"): here it is never built, so no change to the
+    logging config can let a list of medicines through, and no request pays for it (about
+    2 % of a worker's time per request under load, py-spy)."""
+
+    def access(self, resp, req, environ, request_time):
+        return None
+
+
+logger_class = WithoutAccessLog
 proc_name = "beforeyoumix"
 
 

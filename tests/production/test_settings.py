@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from gunicorn import glogging
+
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = (
     "import json; from django.conf import settings as s;"
@@ -71,4 +74,9 @@ def test_gunicorn_settings(monkeypatch):
     assert config["bind"] == "127.0.0.1:8123"
     assert config["workers"] >= 3 and config["worker_class"] == "sync" and config["threads"] == 1
     assert config["accesslog"] is None  # the access log would carry query strings
+    # Nor is an access line built, to be dropped by the logging config: not even its fields.
+    logger = config["logger_class"].__new__(config["logger_class"])
+    logger.atoms = lambda *args: pytest.fail("an access line was built")
+    assert logger.access(None, None, {"QUERY_STRING": "drugs=zoloft"}, 0) is None
+    assert issubclass(config["logger_class"], glogging.Logger)
     assert config["preload_app"] is True and callable(config["when_ready"])
