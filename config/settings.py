@@ -321,9 +321,9 @@ if REDIS_URL:
         },
         # Each process's own copy of the pages it served in the last few seconds, in front
         # of Redis (web.http.public_page): a hit costs no round trip. `make bench`: a guide
-        # at 69 % of the ceiling with it, 46-51 % while Redis answered (target 50 %; docs/
-        # BENCHMARKS.md). A page changed in another
-        # process shows here within PAGES_LOCAL_SECONDS; in this one, at once (clear_pages).
+        # at 69-74 % of the ceiling with it, 46-51 % while Redis answered (target 50 %;
+        # docs/BENCHMARKS.md). A page changed in another process shows here within
+        # PAGES_LOCAL_SECONDS; in this one, at once (clear_pages).
         "pages_local": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "beforeyoumix-pages-local",

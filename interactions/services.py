@@ -485,13 +485,10 @@ def advice_json(note: engine.AdviceNote) -> dict:
     }
 
 
-def _risk_mechanisms(finding: FindingResult) -> tuple[str, ...]:
-    """The mechanisms a patient would feel; "how" mechanisms only when there is nothing else."""
-    return _felt(finding.mechanisms)
-
-
 @functools.lru_cache(maxsize=1024)  # a few hundred sets of mechanisms in all the rules
-def _felt(mechanisms: tuple[str, ...]) -> tuple[str, ...]:
+def _risk_mechanisms(mechanisms: tuple[str, ...]) -> tuple[str, ...]:
+    """Of a finding's mechanisms, those a patient would feel; "how" mechanisms only when
+    there is nothing else."""
     felt = tuple(m for m in mechanisms if m not in wording.HOW_NOT_WHAT)
     return felt or tuple(mechanisms[:1])
 
@@ -515,7 +512,7 @@ def _risks(
 
     first_with: dict[str, int] = {}
     for i, finding in enumerate(findings):
-        for mechanism in _risk_mechanisms(finding):
+        for mechanism in _risk_mechanisms(finding.mechanisms):
             if mechanism in first_with:
                 parent[root(i)] = root(first_with[mechanism])
             else:
@@ -528,7 +525,7 @@ def _risks(
     for n, members in enumerate(groups.values(), start=1):  # findings are worst first already
         if len(members) == 1:
             members = [dataclasses.replace(members[0], why_open=True)]
-        mechanisms = list(dict.fromkeys(m for f in members for m in _risk_mechanisms(f)))
+        mechanisms = list(dict.fromkeys(m for f in members for m in _risk_mechanisms(f.mechanisms)))
         names = list(dict.fromkeys(wording.risk_name(m) for m in mechanisms))
         title = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1].lower()
         slugs = _in_order((s for f in members for s in f.ingredients), order)
@@ -552,7 +549,7 @@ def _risks(
     lines: dict[str, dict] = {}
     for risk in risks:
         for finding in risk.findings:
-            for mechanism in _risk_mechanisms(finding):
+            for mechanism in _risk_mechanisms(finding.mechanisms):
                 name = wording.risk_name(mechanism)
                 line = lines.setdefault(
                     name, {"severity": finding.severity, "slugs": [], "anchor": risk.anchor}
