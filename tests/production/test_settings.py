@@ -4,6 +4,7 @@ import json
 import runpy
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,29 @@ def test_gunicorn_settings(monkeypatch):
     assert logger.access(None, None, {"QUERY_STRING": "drugs=zoloft"}, 0) is None
     assert issubclass(config["logger_class"], glogging.Logger)
     assert config["preload_app"] is True and callable(config["when_ready"])
+
+
+@pytest.mark.django_db
+def test_gunicorn_master_freezes_what_it_built_then_collects_the_whole_heap_less_often():
+    config = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    calls = []
+
+    class Collector:  # the gc module, as when_ready uses it
+        def collect(self):
+            calls.append("collect")
+
+        def freeze(self):
+            calls.append("freeze")
+
+        def get_threshold(self):
+            return (2000, 10, 10)
+
+        def set_threshold(self, *thresholds):
+            calls.append(thresholds)
+
+    server = types.SimpleNamespace(log=types.SimpleNamespace(exception=pytest.fail))
+    when_ready = config["when_ready"]
+    when_ready.__globals__["gc"] = Collector()
+    when_ready(server)
+    assert calls == ["collect", "freeze", (2000, 10, config["FULL_COLLECTION_AFTER"])]
+    assert config["FULL_COLLECTION_AFTER"] > 10  # less often than Python's default
