@@ -14,11 +14,15 @@ HTML per slot) and filled in for each page:
   nothing when it was typed by its generic name;
 - whether its explanation starts open (a risk with one finding) or folded (several).
 
-What else a finding shows and a list can change is part of the key: a duplicate's summary
-names the medicines typed ("Percocet and Tylenol both contain..."), and the guides linked
+What else a finding shows and a list can change is part of the key: the guides linked
 change when a guide is published. Without a knowledge version (a finding shown outside a
 check) the key is the whole finding. Nothing leaves the process; the cache is bounded
 (least recently used out).
+
+Only pairs are kept. A cumulative risk or a duplicate names its own set of medicines ("Percocet
+and Tylenol both contain...", "butalbital, carisoprodol and hydrocodone"): over random lists
+of real names, 3 % of them came up again while a memo of 1,024 remembered them, so they are
+rendered for their page, with their own anchor and names, and not kept.
 """
 
 from __future__ import annotations
@@ -49,11 +53,6 @@ MEDICINE_TEMPLATE = "interactions/medicine.html"  # Jinja2
 # (which took a cold check from about 5.5 to 4.7 ms of CPU), and 73 % once typed brand
 # names no longer made their own entries (16,384: 77 %, not worth 25 MB more per worker).
 MAX_ENTRIES = 8192
-# Pair findings recur (over 12,000 random lists, 99 % of them had come up before), the
-# others mostly do not: a cumulative risk or a duplicate names its own set of medicines (16 %
-# and 23 % had). So they are kept apart, and the one-offs never push out a pair's HTML
-# (hits over random lists 78 -> 84 %, with fewer entries kept).
-OTHER_ENTRIES = 1024
 ANCHOR_SLOT = slot("anchor")
 OPEN_SLOT = slot("open")
 
@@ -121,7 +120,6 @@ def _fragment(item: Keyed) -> tuple:
 
 
 _pair_fragment = functools.lru_cache(maxsize=MAX_ENTRIES)(_fragment)
-_other_fragment = functools.lru_cache(maxsize=OTHER_ENTRIES)(_fragment)
 
 
 def _render_finding(finding) -> str:
@@ -187,11 +185,27 @@ def _attribute(item, name):
     return getattr(item, name)
 
 
+class _AsListed:
+    """A finding as this list shows it, for a finding rendered for one page (not kept): its
+    explanation open or folded, the rest as the finding has it."""
+
+    __slots__ = ("_item", "why_open")
+
+    def __init__(self, finding):
+        self._item = finding
+        self.why_open = mark_safe(" open") if _get(finding, "why_open") else ""
+
+    def __getattr__(self, name):
+        return _attribute(self._item, name)
+
+
 def finding_html(finding, version: str | None):
-    """A finding's HTML (finding.html): the cached fragment with this list's slots filled.
-    `version` is the result's knowledge version (None: keyed by the whole finding)."""
-    memo = _pair_fragment if _get(finding, "kind") == "pair" else _other_fragment
-    pieces = memo(Keyed(finding_key(finding, version), finding))  # slotted on a miss
+    """A finding's HTML (finding.html): for a pair, the cached fragment with this list's
+    slots filled; any other finding rendered as it is (see above). `version` is the
+    result's knowledge version (None: keyed by the whole finding)."""
+    if _get(finding, "kind") != "pair":
+        return SafeString(_render_finding(_AsListed(finding)))
+    pieces = _pair_fragment(Keyed(finding_key(finding, version), finding))  # slotted on a miss
     anchor = str(escape(_get(finding, "anchor") or ""))
     medicines = _get(finding, "medicines") or ()
     html = list(pieces)
@@ -306,13 +320,11 @@ def fold_after(items, shown=None) -> tuple[list, list]:
 
 def cache_clear() -> None:
     _pair_fragment.cache_clear()
-    _other_fragment.cache_clear()
     _list_items.cache_clear()
     _severity_badge.cache_clear()
     _medicine.cache_clear()
 
 
 def cache_info():
-    """The finding memos' figures, both together (functools' CacheInfo)."""
-    both = [_pair_fragment.cache_info(), _other_fragment.cache_info()]
-    return type(both[0])(*(sum(figures) for figures in zip(*both, strict=True)))
+    """The finding memo's figures (functools' CacheInfo)."""
+    return _pair_fragment.cache_info()

@@ -45,7 +45,8 @@ def test_a_finding_is_reused_in_another_list_at_another_position(client, db):
     # The same pair, typed as other brands, after another medicine: its position and the
     # names typed differ, its identity does not.
     html = page(client, "lithium,Sarafem,ConZip")
-    assert checker.cache_info().misses == misses + len(findings_html(html)) - 1
+    pairs = [f for f in findings_html(html) if "finding-cumulative" not in f]
+    assert checker.cache_info().misses == misses + len(pairs) - 1
     assert "(in Sarafem)" in html and "(in ConZip)" in html
     assert "(in Prozac)" not in html and "(in Ultram)" not in html
     anchors = re.findall(r'<article [^>]*id="(finding-\d+)"', html)
@@ -146,18 +147,34 @@ def test_the_cache_is_bounded(monkeypatch):
     assert checker.cache_info().currsize == checker.MAX_ENTRIES
 
 
-def test_one_off_findings_never_push_out_a_pair(monkeypatch):
-    """Cumulative risks and duplicates mostly name a set of medicines seen once: they have
-    their own, smaller memo, so a pair's HTML stays however many of them come up."""
+def test_one_off_findings_are_rendered_for_their_page_not_kept(monkeypatch):
+    """Cumulative risks and duplicates mostly name a set of medicines seen once: they are
+    rendered for the page that shows them, so they neither fill the memo nor push out a
+    pair's HTML, however many come up."""
     monkeypatch.setattr(checker, "_render_finding", lambda finding: str(finding.n))
     pair = {"kind": "pair", "n": -1, "rules": ["ssri-tramadol"]}
     checker.finding_html(pair, "v")
-    for n in range(checker.MAX_ENTRIES + 50):  # more than a pair's memo holds
-        checker.finding_html({"kind": "cumulative", "n": n, "rules": [str(n)]}, "v")
+    for n in range(checker.MAX_ENTRIES + 50):  # more than the memo holds
+        kind = "cumulative" if n % 2 else "duplicate-ingredient"
+        assert checker.finding_html({"kind": kind, "n": n, "rules": [str(n)]}, "v") == str(n)
     misses = checker.cache_info().misses
     assert checker.finding_html(pair, "v") == "-1"
     assert checker.cache_info().misses == misses  # the pair came from its memo
-    assert checker.cache_info().currsize == checker.OTHER_ENTRIES + 1
+    assert checker.cache_info().currsize == 1
+
+
+def test_a_one_off_finding_shows_its_own_anchor_names_and_open_state(client, db):
+    html = page(client, "Percocet,Tylenol,Xanax,oxycodone")
+    duplicates = [f for f in findings_html(html) if "both contain acetaminophen" in f]
+    assert len(duplicates) == 1
+    anchor = re.search(r'id="(finding-\d+)"', duplicates[0]).group(1)
+    assert f'aria-labelledby="{anchor}-title"' in duplicates[0]
+    assert "acetaminophen (in Percocet, Tylenol)" in duplicates[0]
+    assert "\ue000" not in html
+    assert "None" not in " ".join(findings_html(html))
+    alone = page(client, "Percocet,Tylenol")  # the duplicate is its risk's one finding: open
+    assert '<details class="finding-why fold" open>' in alone
+    assert 'class="finding-why fold">' in html or 'class="finding-why fold" open>' in html
 
 
 def test_list_items_are_escaped_as_the_template_would():
