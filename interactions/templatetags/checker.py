@@ -97,8 +97,8 @@ def finding_key(finding, version: str | None) -> tuple:
         tuple(_get(finding, "ingredients") or ()),
         tuple(_get(finding, "recently_stopped") or ()),
     )
-    # A duplicate's summary names the medicines as typed; other kinds' summaries follow
-    # from the identity, but the text is cheap to compare and keeps the key honest.
+    # A pair's summary follows from its identity, but the text is cheap to compare and
+    # keeps the key honest (finding_html keys pairs only; other kinds name their medicines).
     return (version, identity, _get(finding, "summary"), articles)
 
 
