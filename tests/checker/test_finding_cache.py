@@ -173,8 +173,13 @@ def test_a_one_off_finding_shows_its_own_anchor_names_and_open_state(client, db)
     assert "\ue000" not in html
     assert "None" not in " ".join(findings_html(html))
     alone = page(client, "Percocet,Tylenol")  # the duplicate is its risk's one finding: open
-    assert '<details class="finding-why fold" open>' in alone
-    assert 'class="finding-why fold">' in html or 'class="finding-why fold" open>' in html
+    assert '<details class="finding-why fold" open>' in " ".join(findings_html(alone))
+    # A cumulative risk among the pairs it adds to: one finding of several, folded.
+    several = page(client, "Xanax,oxycodone,heroin,Ambien")
+    cumulative = [f for f in findings_html(several) if "finding-cumulative" in f]
+    assert len(cumulative) == 1 and len(findings_html(several)) > 1
+    assert '<details class="finding-why fold">' in cumulative[0]
+    assert "alprazolam (in Xanax)" in cumulative[0] and "zolpidem (in Ambien)" in cumulative[0]
 
 
 def test_list_items_are_escaped_as_the_template_would():
