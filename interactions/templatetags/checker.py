@@ -55,6 +55,7 @@ MEDICINE_TEMPLATE = "interactions/medicine.html"  # Jinja2
 MAX_ENTRIES = 8192
 ANCHOR_SLOT = slot("anchor")
 OPEN_SLOT = slot("open")
+_OPEN = " open"  # what the open slot holds for an explanation that starts open
 
 
 # finding.html's words around the names a medicine was entered as ("sertraline (in
@@ -141,16 +142,29 @@ def compile_templates() -> None:
         _jinja(name)
 
 
-class _Slotted:
+class _View:
+    """A finding (or one of its medicines) as a template reads it: the attributes a subclass
+    sets, the rest from the item itself. A view, not a copy."""
+
+    __slots__ = ("_item",)
+
+    def __init__(self, item):
+        self._item = item
+
+    def __getattr__(self, name):
+        return _attribute(self._item, name)
+
+
+class _Slotted(_View):
     """A finding as rendered into the cache: the list-specific parts read as slots (its
     anchor, whether its explanation starts open, each medicine's entered names), the rest
-    as the finding has it. A view, not a copy: a miss copies nothing."""
+    as the finding has it. A miss copies nothing."""
 
-    __slots__ = ("_item", "medicines", "why_open")
+    __slots__ = ("medicines", "why_open")
     anchor = ANCHOR_SLOT
 
     def __init__(self, finding):
-        self._item = finding
+        super().__init__(finding)
         # Every medicine gets "(in <slot>)"; finding_html fills it, or removes it when the
         # medicine was typed by its generic name (ENTERED_NONE).
         self.medicines = [
@@ -160,18 +174,24 @@ class _Slotted:
         open_ = _get(finding, "why_open", None)
         self.why_open = mark_safe(OPEN_SLOT) if open_ is not None else None
 
-    def __getattr__(self, name):
-        return _attribute(self._item, name)
 
-
-class _SlottedMedicine:
-    __slots__ = ("_item", "entered")
+class _SlottedMedicine(_View):
+    __slots__ = ("entered",)
 
     def __init__(self, medicine, n: int):
-        self._item, self.entered = medicine, [mark_safe(entered_slot(n))]
+        super().__init__(medicine)
+        self.entered = [mark_safe(entered_slot(n))]
 
-    def __getattr__(self, name):
-        return _attribute(self._item, name)
+
+class _AsListed(_View):
+    """A finding as this list shows it, for a finding rendered for one page (not kept): its
+    explanation open or folded, the rest as the finding has it."""
+
+    __slots__ = ("why_open",)
+
+    def __init__(self, finding):
+        super().__init__(finding)
+        self.why_open = mark_safe(_OPEN) if _get(finding, "why_open") else ""
 
 
 def _attribute(item, name):
@@ -183,20 +203,6 @@ def _attribute(item, name):
         except KeyError:
             raise AttributeError(name) from None
     return getattr(item, name)
-
-
-class _AsListed:
-    """A finding as this list shows it, for a finding rendered for one page (not kept): its
-    explanation open or folded, the rest as the finding has it."""
-
-    __slots__ = ("_item", "why_open")
-
-    def __init__(self, finding):
-        self._item = finding
-        self.why_open = mark_safe(" open") if _get(finding, "why_open") else ""
-
-    def __getattr__(self, name):
-        return _attribute(self._item, name)
 
 
 def finding_html(finding, version: str | None):
@@ -214,7 +220,7 @@ def finding_html(finding, version: str | None):
         if name == "anchor":
             html[n] = anchor
         elif name == "open":
-            html[n] = " open" if _get(finding, "why_open") else ""
+            html[n] = _OPEN if _get(finding, "why_open") else ""
         else:  # entered: the names this medicine was typed as, if not by its generic name
             names = ", ".join(str(escape(e)) for e in _get(medicines[number], "entered") or ())
             html[n] = _ENTERED_OPEN + names + _ENTERED_CLOSE if words and names else names
