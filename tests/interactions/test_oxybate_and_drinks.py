@@ -1,8 +1,8 @@
-"""GHB and sodium oxybate, and drinks typed by name (docs/KB_REVIEW.md, "Changes made after
-the review").
+"""GHB and sodium oxybate, and names as patients type them: drinks, street names, brands of
+medicines we do not check yet (docs/KB_REVIEW.md, "Changes made after the review").
 
-Before: "ghb" was not recognised, sodium oxybate was "recognised, not checked", and
-"Klonopin, vodka" checked one medicine. The floors loop over every ingredient of a class, so
+Before: "ghb" was not recognised, sodium oxybate was "recognised, not checked",
+"Klonopin, vodka" checked one medicine, "oxy and bars" none, and "Abilify" read as a typo. The floors loop over every ingredient of a class, so
 a new sleep medicine, barbiturate or opioid is held to the sodium oxybate label too.
 """
 
@@ -97,3 +97,35 @@ def test_the_page_says_do_not_take_together_and_how_to_get_help():
 def test_sodium_oxybate_is_no_longer_only_recognised():
     data = json.loads(Client().get("/api/v1/interactions", {"drugs": "sodium oxybate"}).content)
     assert data["unresolved"] == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "ingredients"),
+    [
+        ("oxy", "oxycodone", ("oxycodone",)),
+        ("roxies", "oxycodone", ("oxycodone",)),
+        ("fetty", "fentanyl", ("fentanyl",)),
+        ("bars", "Xanax", ("alprazolam",)),
+        ("xans", "Xanax", ("alprazolam",)),
+        ("lean", "Phenergan with Codeine", ("promethazine", "codeine")),
+        ("purple drank", "Phenergan with Codeine", ("promethazine", "codeine")),
+        ("crystal", "methamphetamine", ("methamphetamine",)),
+        ("bourbon", "alcohol", ("alcohol",)),
+    ],
+)
+def test_street_names_and_drinks_are_read(resolver, typed, name, ingredients):
+    result = resolver.resolve(typed)
+    assert (result.name, tuple(sorted(result.ingredients))) == (name, tuple(sorted(ingredients)))
+
+
+@pytest.mark.parametrize(
+    ("brand", "generic"),
+    [("Abilify", "aripiprazole"), ("Lamictal", "lamotrigine"), ("Depakote", "valproate"),
+     ("Strattera", "atomoxetine"), ("Cipro", "ciprofloxacin"), ("Diflucan", "fluconazole")],
+)  # fmt: skip
+def test_brands_of_medicines_not_checked_yet_are_recognised_with_their_note(
+    resolver, brand, generic
+):
+    result = resolver.resolve(brand)
+    assert result.reason == "not_covered" and result.name == generic
+    assert brand in result.note  # the note names the brand, so the reader knows it was read
