@@ -12,10 +12,13 @@ GUNICORN_BIND=unix:… (docs/DEPLOY.md).
 import gc
 import multiprocessing
 import os
+import time
 
 from gunicorn.glogging import Logger
 
 from web.logs import logging_config
+
+STARTED = time.monotonic()  # this file is read as the master starts
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -66,14 +69,22 @@ proc_name = "beforeyoumix"
 
 # Collections of the middle generation between two of the whole heap (Python's default: 10).
 FULL_COLLECTION_AFTER = 100
+# Seconds the master spends checking pairs of medicines before it forks (interactions/
+# warmup.py), and never past START_BUDGET seconds from its start, so that a large formulary
+# still answers its first request in seconds (it warms less, or not at all).
+WARMUP_SECONDS = float(os.environ.get("GUNICORN_WARMUP_SECONDS", "2"))
+START_BUDGET = 6.0
 
 
 def when_ready(server):
     """Build what every worker needs once, in the master, before forking: the knowledge
     snapshot with its name index and rule index (no pair table: pairs are computed on
     demand, so this takes seconds even for a formulary). Workers then share it (copy-on-write)
-    and none pays for it on a patient's first request. Connections opened on the way are
-    closed so no worker inherits a socket."""
+    and none pays for it on a patient's first request. Then, within its time budget, the
+    findings of the most-named pairs of medicines (interactions/warmup.py): every worker, and
+    every worker restarted after max_requests, starts with them instead of learning them on
+    its first thousand checks. Connections opened on the way are closed so no worker
+    inherits a socket."""
     from django.core.cache import caches
     from django.db import connections
 
@@ -84,6 +95,13 @@ def when_ready(server):
         services.check(["Zoloft", "Ultram", "Percocet"])
         services.lookup("sertaline")
         checker.compile_templates()  # each worker would compile them again after a restart
+        budget = min(WARMUP_SECONDS, START_BUDGET - (time.monotonic() - STARTED))
+        if budget > 0:
+            from interactions import warmup
+
+            started = time.monotonic()
+            pairs = warmup.warm(budget)
+            server.log.info("warm-up: %d pairs in %.1f s", pairs, time.monotonic() - started)
     except Exception:  # a cold start is slower, not broken
         server.log.exception("warm-up failed")
     finally:

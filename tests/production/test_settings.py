@@ -4,11 +4,14 @@ import json
 import runpy
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
 import pytest
 from gunicorn import glogging
+
+from interactions import warmup
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = (
@@ -84,7 +87,9 @@ def test_gunicorn_settings(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_gunicorn_master_freezes_what_it_built_then_collects_the_whole_heap_less_often():
+def test_gunicorn_master_warms_and_freezes_what_it_built_then_collects_the_heap_less_often(
+    monkeypatch,
+):
     config = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
     calls = []
 
@@ -101,9 +106,21 @@ def test_gunicorn_master_freezes_what_it_built_then_collects_the_whole_heap_less
         def set_threshold(self, *thresholds):
             calls.append(thresholds)
 
-    server = types.SimpleNamespace(log=types.SimpleNamespace(exception=pytest.fail))
+    server = types.SimpleNamespace(
+        log=types.SimpleNamespace(exception=pytest.fail, info=lambda *args: None)
+    )
+    monkeypatch.setattr(warmup, "warm", lambda budget: calls.append(("warm", budget)) or 0)
     when_ready = config["when_ready"]
     when_ready.__globals__["gc"] = Collector()
     when_ready(server)
-    assert calls == ["collect", "freeze", (2000, 10, config["FULL_COLLECTION_AFTER"])]
+    # The pairs are warmed first, within the budget, so that they are frozen and shared too.
+    [(name, budget)] = calls[:1]
+    assert name == "warm" and 0 < budget <= config["WARMUP_SECONDS"]
+    assert calls[1:] == ["collect", "freeze", (2000, 10, config["FULL_COLLECTION_AFTER"])]
     assert config["FULL_COLLECTION_AFTER"] > 10  # less often than Python's default
+
+    # A master that took its whole start budget already (a large formulary) does not warm.
+    calls.clear()
+    when_ready.__globals__["STARTED"] = time.monotonic() - config["START_BUDGET"]
+    when_ready(server)
+    assert calls[0] == "collect"
