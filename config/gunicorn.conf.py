@@ -73,7 +73,7 @@ FULL_COLLECTION_AFTER = 100
 # warmup.py), and never past START_BUDGET seconds from its start, so that a large formulary
 # still answers its first request in seconds (it warms less, or not at all).
 WARMUP_SECONDS = float(os.environ.get("GUNICORN_WARMUP_SECONDS", "2"))
-START_BUDGET = 6.0
+START_BUDGET = 5.0
 
 
 def when_ready(server):
