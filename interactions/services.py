@@ -663,7 +663,8 @@ def examine(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> Exami
     if not found and checked >= 2:
         message = wording.NO_FINDINGS_NOTE
     elif not found and checked < 2 and not stopped:
-        message = wording.SINGLE_NOTE
+        covered_later = any(u.reason == "not_covered" for u in unresolved)
+        message = wording.NOT_COVERED_NOTE if covered_later else wording.SINGLE_NOTE
     return Examined(
         snap=snap,
         resolved=tuple(resolved),

@@ -28,6 +28,12 @@ NO_FINDINGS_NOTE = (
     "none exists — ask your pharmacist."
 )
 SINGLE_NOTE = "Enter at least two medicines to check how they mix."
+# Fewer than two checked because a name is recognised but not covered yet ("Abilify, Zoloft"):
+# the person did enter two, and nothing may read as "they mix well".
+NOT_COVERED_NOTE = (
+    "We recognise the other medicines but do not check them yet, so we could not look for "
+    "an interaction. This is not a sign that they mix well: ask your pharmacist."
+)
 
 # The one thing to do now, by the worst severity found (CLINICAL.md: a result never reads
 # as "stop now"; prescribed medicines are not stopped on your own).

@@ -168,6 +168,21 @@ def test_recognised_but_not_covered_is_said_honestly(client):
     page = text(get(client, "?drugs=metformin,Zoloft"))
     assert "We recognise metformin but do not check it yet." in page
     assert "1 name not checked" in page
+    # Both were entered: the headline does not ask for another medicine, and does not let
+    # "no interaction" be read into it.
+    assert "Only one medicine checked" in page and "A medicine cannot interact" not in page
+    assert "We recognise metformin, but this checker does not cover it yet" in page
+    assert "This is not a sign that they mix well: ask your pharmacist." in page
+
+
+def test_a_note_that_already_sends_to_the_pharmacist_is_not_followed_by_it_again(client):
+    html = get(client, "?drugs=Abilify,Zoloft").content.decode()
+    [item] = [li.split("</li>")[0] for li in html.split("<li ") if 'data-unknown="not c' in li]
+    assert "Fluoxetine and paroxetine can raise its levels." in item
+    assert item.count("pharmacist") == 1
+    html = get(client, "?drugs=metformin,Zoloft").content.decode()  # a note without it
+    [item] = [li.split("</li>")[0] for li in html.split("<li ") if 'data-unknown="not c' in li]
+    assert "Ask your pharmacist whether it mixes with your other medicines." in item
 
 
 def test_recently_stopped_medicine_still_counts(client):

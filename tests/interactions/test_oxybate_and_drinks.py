@@ -129,3 +129,14 @@ def test_brands_of_medicines_not_checked_yet_are_recognised_with_their_note(
     result = resolver.resolve(brand)
     assert result.reason == "not_covered" and result.name == generic
     assert brand in result.note  # the note names the brand, so the reader knows it was read
+
+
+@pytest.mark.django_db
+def test_a_brand_not_checked_yet_is_never_answered_as_one_medicine_or_as_no_interaction():
+    data = json.loads(Client().get("/api/v1/interactions", {"drugs": "Abilify, Zoloft"}).content)
+    assert data["findings"] == [] and data["highest_severity"] == "none"
+    assert [u["query"] for u in data["unresolved"]] == ["Abilify"]
+    assert "not a sign that they mix well" in data["message"]
+    assert "at least two" not in data["message"]  # two were entered
+    data = json.loads(Client().get("/api/v1/interactions", {"drugs": "Zoloft"}).content)
+    assert data["message"] == "Enter at least two medicines to check how they mix."
