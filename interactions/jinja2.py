@@ -12,6 +12,7 @@ from django.template.defaultfilters import pluralize
 from jinja2 import Environment
 
 from interactions.templatetags import checker
+from medicines.engine import join_names
 from web.reversing import url_for
 
 
@@ -29,5 +30,6 @@ def environment(**options) -> Environment:
         fold_after=checker.fold_after,
         list_items=checker.list_items,
         short_title=checker.short_title,
+        join_names=join_names,
     )
     return env
