@@ -314,25 +314,28 @@ class CheckResult:
 
     # ---- for the page
 
-    @property
-    def checked(self) -> list[ResolvedName]:
-        return _distinct(m for m in self.resolved if not m.recently_stopped)
+    # The page reads these several times each (result.html), so each is worked out once
+    # per result (a frozen dataclass: the fields they come from never change).
 
-    @property
-    def stopped(self) -> list[ResolvedName]:
-        return _distinct(m for m in self.resolved if m.recently_stopped)
+    @functools.cached_property
+    def checked(self) -> tuple[ResolvedName, ...]:
+        return tuple(_distinct(m for m in self.resolved if not m.recently_stopped))
+
+    @functools.cached_property
+    def stopped(self) -> tuple[ResolvedName, ...]:
+        return tuple(_distinct(m for m in self.resolved if m.recently_stopped))
 
     @property
     def checked_count(self) -> int:
         return len(self.checked) + len(self.stopped)
 
-    @property
-    def unknown(self) -> list[UnresolvedName]:
-        return [u for u in self.unresolved if u.reason != "not_covered"]
+    @functools.cached_property
+    def unknown(self) -> tuple[UnresolvedName, ...]:
+        return tuple(u for u in self.unresolved if u.reason != "not_covered")
 
-    @property
-    def uncovered(self) -> list[UnresolvedName]:
-        return [u for u in self.unresolved if u.reason == "not_covered"]
+    @functools.cached_property
+    def uncovered(self) -> tuple[UnresolvedName, ...]:
+        return tuple(u for u in self.unresolved if u.reason == "not_covered")
 
     @property
     def single(self) -> bool:
@@ -352,12 +355,12 @@ class CheckResult:
     def show_ladder(self) -> bool:
         return self.highest_severity in wording.LADDER_SEVERITIES
 
-    @property
-    def sources(self) -> list:
+    @functools.cached_property
+    def sources(self) -> tuple:
         """Every source behind the result once, for the printed sheet's short citations."""
         refs = [r for f in self.findings for r in f.references]
         refs += [r for note in self.advice for r in note.references]
-        return list({ref.id: ref for ref in refs}.values())
+        return tuple({ref.id: ref for ref in refs}.values())
 
     @property
     def questions(self) -> list[str]:

@@ -133,7 +133,9 @@ def _page_around(item: Keyed) -> tuple[bytes | str, ...]:
 def _shown_value(request: HttpRequest, name: str) -> str:
     """What the person typed, kept in the field; control characters are invisible, so dropped."""
     value = request.GET.get(name, "")
-    return "".join(ch for ch in value if ch.isprintable())[:3000]
+    if not value.isprintable():  # most lists are: no pass over them character by character
+        value = "".join(ch for ch in value if ch.isprintable())
+    return value[:3000]
 
 
 def _errors(form) -> dict:
