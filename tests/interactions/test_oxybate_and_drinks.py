@@ -111,6 +111,7 @@ def test_sodium_oxybate_is_no_longer_only_recognised():
         ("purple drank", "Phenergan with Codeine", ("promethazine", "codeine")),
         ("crystal", "methamphetamine", ("methamphetamine",)),
         ("bourbon", "alcohol", ("alcohol",)),
+        ("benadryl allergy", "Benadryl", ("diphenhydramine",)),  # was Benadryl + "allergy"
     ],
 )
 def test_street_names_and_drinks_are_read(resolver, typed, name, ingredients):
@@ -121,7 +122,8 @@ def test_street_names_and_drinks_are_read(resolver, typed, name, ingredients):
 @pytest.mark.parametrize(
     ("brand", "generic"),
     [("Abilify", "aripiprazole"), ("Lamictal", "lamotrigine"), ("Depakote", "valproate"),
-     ("Strattera", "atomoxetine"), ("Cipro", "ciprofloxacin"), ("Diflucan", "fluconazole")],
+     ("Strattera", "atomoxetine"), ("Cipro", "ciprofloxacin"), ("Diflucan", "fluconazole"),
+     ("Pepto-Bismol", "bismuth subsalicylate")],
 )  # fmt: skip
 def test_brands_of_medicines_not_checked_yet_are_recognised_with_their_note(
     resolver, brand, generic
