@@ -586,10 +586,6 @@ def _read_label(snap, item: Resolved | Unresolved) -> str:
     return f"{names} ({item.name})"
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def read_as(snap, current: list, stopped: list) -> str:
     """How the typed text was read, in plain words, so a patient can spot a mistake:
     "We read this as 2 medicines: phenelzine and fluoxetine (Prozac)." """
@@ -600,9 +596,9 @@ def read_as(snap, current: list, stopped: list) -> str:
             continue
         if lead.startswith("We"):
             count = f"{len(labels)} medicine{'s' if len(labels) != 1 else ''}"
-            sentences.append(f"{lead} {count}: {_and(labels)}.")
+            sentences.append(f"{lead} {count}: {engine.join_names(labels)}.")
         else:
-            sentences.append(f"{lead} {_and(labels)}.")
+            sentences.append(f"{lead} {engine.join_names(labels)}.")
     return " ".join(sentences)
 
 

@@ -1,9 +1,11 @@
 """Fixtures for the knowledge base, engine, resolver and API tests."""
 
+import json
 import textwrap
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from medicines import engine, knowledge
 from medicines.resolver import resolver_for
@@ -154,3 +156,16 @@ def write_data(directory: Path, relative: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def api(db):
+    """api("Xanax, oxycodone"): the JSON answer of GET /api/v1/interactions for a typed list
+    (more query parameters as keywords), checked to be a 200."""
+
+    def get(drugs, **params):
+        response = Client().get("/api/v1/interactions", {"drugs": drugs, **params})
+        assert response.status_code == 200, response.content[:300]
+        return json.loads(response.content)
+
+    return get

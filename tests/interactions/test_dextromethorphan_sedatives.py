@@ -6,10 +6,7 @@ warn of additive effects ("silence is a claim"). The floors loop over every ingr
 the property, so a new benzodiazepine or sleep medicine is held to them too.
 """
 
-import json
-
 import pytest
-from django.test import Client
 
 from tests.interactions.floors import assert_floor, members
 
@@ -52,14 +49,14 @@ def test_alcohol_and_oxybate_keep_their_own_rules(pair):
         ("benadryl, dextromethorphan", "minor"),
     ],
 )
-def test_patient_lists_through_the_api(drugs, severity):
-    data = json.loads(Client().get("/api/v1/interactions", {"drugs": drugs}).content)
+def test_patient_lists_through_the_api(drugs, severity, api):
+    data = api(drugs)
     assert data["unresolved"] == [], data["unresolved"]
     assert data["highest_severity"] == severity, (drugs, data["findings"][:1])
     assert "cns-depression" in data["findings"][0]["mechanisms"]
 
 
 @pytest.mark.django_db
-def test_one_product_with_dm_and_a_sleep_aid_is_not_paired_with_itself():
-    data = json.loads(Client().get("/api/v1/interactions", {"drugs": "NyQuil Cold & Flu"}).content)
+def test_one_product_with_dm_and_a_sleep_aid_is_not_paired_with_itself(api):
+    data = api("NyQuil Cold & Flu")
     assert data["findings"] == []

@@ -6,8 +6,6 @@ Before: "ghb" was not recognised, sodium oxybate was "recognised, not checked",
 a new sleep medicine, barbiturate or opioid is held to the sodium oxybate label too.
 """
 
-import json
-
 import pytest
 from django.test import Client
 
@@ -75,10 +73,8 @@ PATIENT_LISTS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("drugs", "severity", "read"), PATIENT_LISTS)
-def test_patient_lists_through_the_api(drugs, severity, read):
-    response = Client().get("/api/v1/interactions", {"drugs": drugs})
-    assert response.status_code == 200, response.content[:300]
-    data = json.loads(response.content)
+def test_patient_lists_through_the_api(drugs, severity, read, api):
+    data = api(drugs)
     assert data["unresolved"] == [], (drugs, data["unresolved"])
     assert {i for f in data["findings"] for i in f["ingredients"]} <= read
     assert data["highest_severity"] == severity, (drugs, data["findings"][:1])
@@ -94,8 +90,8 @@ def test_the_page_says_do_not_take_together_and_how_to_get_help():
 
 
 @pytest.mark.django_db
-def test_sodium_oxybate_is_no_longer_only_recognised():
-    data = json.loads(Client().get("/api/v1/interactions", {"drugs": "sodium oxybate"}).content)
+def test_sodium_oxybate_is_no_longer_only_recognised(api):
+    data = api("sodium oxybate")
     assert data["unresolved"] == []
 
 
@@ -134,11 +130,11 @@ def test_brands_of_medicines_not_checked_yet_are_recognised_with_their_note(
 
 
 @pytest.mark.django_db
-def test_a_brand_not_checked_yet_is_never_answered_as_one_medicine_or_as_no_interaction():
-    data = json.loads(Client().get("/api/v1/interactions", {"drugs": "Abilify, Zoloft"}).content)
+def test_a_brand_not_checked_yet_is_never_answered_as_one_medicine_or_as_no_interaction(api):
+    data = api("Abilify, Zoloft")
     assert data["findings"] == [] and data["highest_severity"] == "none"
     assert [u["query"] for u in data["unresolved"]] == ["Abilify"]
     assert "not a sign that they mix well" in data["message"]
     assert "at least two" not in data["message"]  # two were entered
-    data = json.loads(Client().get("/api/v1/interactions", {"drugs": "Zoloft"}).content)
+    data = api("Zoloft")
     assert data["message"] == "Enter at least two medicines to check how they mix."

@@ -6,8 +6,6 @@ an opioid with a stimulant is never below "Serious", and the corrected over-call
 corrected. The issue's examples are checked through the engine and through the JSON API.
 """
 
-import json
-
 import pytest
 from django.test import Client
 
@@ -168,25 +166,23 @@ def test_the_issue_examples_through_the_engine(resolver, findings, drugs, severi
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("drugs", "severity", "title"), EXAMPLES)
-def test_the_issue_examples_through_the_api(drugs, severity, title):
-    response = Client().get("/api/v1/interactions", {"drugs": drugs})
-    assert response.status_code == 200, response.content[:300]
-    data = json.loads(response.content)
+def test_the_issue_examples_through_the_api(drugs, severity, title, api):
+    data = api(drugs)
     assert data["highest_severity"] == severity, (drugs, data["findings"][:1])
     assert data["findings"][0]["title"].startswith(title)
     assert all(f["references"] for f in data["findings"])
 
 
 @pytest.mark.django_db
-def test_an_maoi_always_shows_the_food_note_in_the_api_and_the_page():
-    data = json.loads(Client().get("/api/v1/interactions", {"drugs": "nardil"}).content)
+def test_an_maoi_always_shows_the_food_note_in_the_api_and_the_page(api):
+    data = api("nardil")
     [note] = data["advice"]
     assert note["id"] == "maoi-food" and note["ingredients"] == ["phenelzine"]
     assert (
         "aged cheese" in note["text"] and note["url"] == "/articles/maois-strictest-interactions/"
     )
     assert note["references"]
-    data = json.loads(Client().get("/api/v1/interactions", {"drugs": "zoloft, oxycodone"}).content)
+    data = api("zoloft, oxycodone")
     assert data["advice"] == []
     page = Client().get("/check/", {"drugs": "parnate, zoloft"}).content.decode()
     assert 'data-advice="maoi-food"' in page and "aged cheese" in page
