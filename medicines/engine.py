@@ -199,19 +199,27 @@ _PUBLISHERS = {
     "www.niaaa.nih.gov": "National Institute on Alcohol Abuse and Alcoholism (NIAAA)",
     "www.nccih.nih.gov": "National Center for Complementary and Integrative Health (NCCIH)",
     "pubmed.ncbi.nlm.nih.gov": "PubMed, U.S. National Library of Medicine",
+    "ecddrepository.org": "World Health Organization, Expert Committee on Drug Dependence",
+}
+# Hosts whose pages are a medicine's own label outside the US (a medicine not sold there).
+_LABEL_PUBLISHERS = {
+    "www.medicines.org.uk": "electronic medicines compendium (emc), UK",
 }
 
 
 def own_label(ingredient: Ingredient) -> Reference | None:
     """The ingredient's own label (or, for a street drug or supplement, the reviewed public
     health page in its `label` field) as a source about that ingredient."""
+    host = ingredient.label.split("/")[2]
     if ingredient.label.startswith(DAILYMED):
         title, publisher = (
             f"{capitalise(ingredient.name)} drug label",
             ("DailyMed, U.S. National Library of Medicine"),
         )
+    elif host in _LABEL_PUBLISHERS:
+        title = f"{capitalise(ingredient.name)} product information (summary of product characteristics)"
+        publisher = _LABEL_PUBLISHERS[host]
     else:
-        host = ingredient.label.split("/")[2]
         publisher = _PUBLISHERS.get(host)
         if publisher is None:
             return None
