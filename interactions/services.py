@@ -310,7 +310,9 @@ class CheckResult:
     summary: tuple[RiskLine, ...] = ()
     emergencies: tuple[str, ...] = ()  # each distinct "get emergency help if" sentence once
     guides: tuple[dict, ...] = ()  # guides about the medicines checked, finding or not
-    street_drugs: bool = False  # a street drug was checked: the first step is harm reduction
+    # A street drug was checked: the first step is harm reduction. "fentanyl" when an opioid
+    # or a supply that may hold fentanyl is in the list, "other" for the rest, "" for none.
+    street_drugs: str = ""
 
     # ---- for the page
 
@@ -348,7 +350,7 @@ class CheckResult:
     @property
     def next_step(self) -> str:
         if self.street_drugs and self.show_ladder:
-            return wording.NEXT_STEP_STREET
+            return wording.NEXT_STEP_STREET[self.street_drugs]
         return wording.NEXT_STEP.get(self.highest_severity, "")
 
     @property
@@ -473,6 +475,19 @@ def _finding(
         entered_medicines=entered,
         anchor=f"finding-{index}",
     )
+
+
+def _street_drugs(classes: list[frozenset[str]]) -> str:
+    """Which harm-reduction first step the list needs (CheckResult.street_drugs), from the
+    classes of every ingredient checked. Alcohol and cannabis are `recreational` but bought
+    legally in many places: their own findings say what to do, and naloxone or fentanyl test
+    strips would not fit "Klonopin, vodka"."""
+    street = [c for c in classes if "recreational" in c and not c & wording.LEGAL_RECREATIONAL]
+    if not street:
+        return ""
+    if any(c & wording.FENTANYL_RISK for c in street) or any("opioid" in c for c in classes):
+        return "fentanyl"
+    return "other"
 
 
 def advice_json(note: engine.AdviceNote) -> dict:
@@ -717,10 +732,8 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
         message=checked.message,
         risks=tuple(risks),
         summary=tuple(summary),
-        street_drugs=any(
-            "recreational" in snap.ingredients[slug].classes
-            for medicine in current + stopped
-            for slug in medicine.ingredients
+        street_drugs=_street_drugs(
+            [snap.ingredients[slug].classes for m in current + stopped for slug in m.ingredients]
         ),
         emergencies=_sentences(f.emergency for f in findings),
         guides=tuple(  # the guides not already linked from a risk

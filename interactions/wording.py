@@ -54,12 +54,26 @@ NEXT_STEP = {
 }
 
 # The same, when the list holds a street drug (CLINICAL.md, "Street drugs": meet people where
-# they are, never lecture). Said for any risk worth a ladder.
-NEXT_STEP_STREET = (
-    "Never use alone, keep naloxone (Narcan) with you, and test your drugs with fentanyl test "
-    "strips. Do not stop a prescribed medicine on your own: tell your prescriber or pharmacist "
-    "what you use. They can help without judging you."
-)
+# they are, never lecture). Said for any risk worth a ladder; naloxone and test strips only
+# when the list holds an opioid or a street supply that may hold fentanyl (services
+# ._street_drugs): they do not fit psilocybin with lithium, or GHB with a drink.
+NEXT_STEP_STREET = {
+    "fentanyl": (
+        "Never use alone, keep naloxone (Narcan) with you, and test your drugs with fentanyl "
+        "test strips. Do not stop a prescribed medicine on your own: tell your prescriber or "
+        "pharmacist what you use. They can help without judging you."
+    ),
+    "other": (
+        "Never use alone: make sure someone with you knows what you took and can call for "
+        "help. Do not stop a prescribed medicine on your own: tell your prescriber or "
+        "pharmacist what you use. They can help without judging you."
+    ),
+}
+# Classes of the `recreational` ingredients that are street drugs no more than a drink is
+# (alcohol, cannabis), and of the street drugs whose supply may hold fentanyl: opioids,
+# stimulants, pills pressed to look like benzodiazepines, and xylazine, found mixed with it.
+LEGAL_RECREATIONAL = frozenset({"alcohol", "cannabinoid"})
+FENTANYL_RISK = frozenset({"opioid", "stimulant", "benzodiazepine", "veterinary-sedative"})
 
 # CLINICAL.md, "Many people already take both": the ladder on every serious or moderate
 # result. (label, text) pairs; the severe step carries the call link in the template.
