@@ -139,6 +139,14 @@ def test_not_covered_names_are_recognised_honestly(resolver):
     assert resolver.resolve("lisinopril").reason == "not_covered"
 
 
+@pytest.mark.parametrize("typed", ["birth control", "birth control pills", "the pill"])
+def test_birth_control_is_recognised_with_its_note(resolver, typed):
+    # "St John's wort, birth control": the wort makes the pill work less well; before, "birth
+    # control" was not found and "the pill" was offered as MDMA.
+    result = resolver.resolve(typed)
+    assert result.reason == "not_covered" and "St John's" in result.note
+
+
 def test_products_with_unchecked_ingredients_say_so(resolver):
     result = resolver.resolve("Symbyax")
     assert isinstance(result, Resolved)
