@@ -66,6 +66,11 @@ FORM_WORDS = frozenset(
 FILLER_WORDS = frozenset(
     {"i", "im", "take", "takes", "taking", "took", "also", "my", "both", "together", "the", "of"}
     | {"for", "to", "or", "then"}  # "zoloft or prozac": both are read, and checked together
+    # "my mom takes xanax", "my doctor gave me tramadol": who takes or gave it.
+    | {"me", "he", "she", "his", "her", "we", "am", "is", "on", "just", "now", "currently"}
+    | {"mom", "mum", "dad", "wife", "husband", "son", "daughter", "partner", "doctor", "dr"}
+    | {"gave", "given", "prescribed", "uses", "use", "using", "started", "starting"}
+    | {"a", "an", "few", "some", "couple"}  # "zoloft, a few drinks"
 )
 UNIT = (
     r"(?:mg/5\s?ml|mg/ml|mcg/hr|mcg/h|milligrams?|micrograms?|grams?|units?"

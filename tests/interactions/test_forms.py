@@ -29,7 +29,7 @@ def test_names_are_split_and_tidied():
         (None, None, "empty"),
         ("", "", "empty"),
         (" , ,", "", "empty"),
-        (",".join(["a"] * 26), "", "too_many_drugs"),
+        (",".join(["b"] * 26), "", "too_many_drugs"),  # "a" is an article now, like "the"
         ("a", ",".join(["b"] * 26), "too_many_drugs"),
         ("y" * 101, "", "name_too_long"),
         ("a", "y" * 101, "name_too_long"),

@@ -224,6 +224,25 @@ def read(resolver, text):
             "zoloft for anxiety",
             [("zoloft", "Zoloft", ("sertraline",)), ("anxiety", None, "unknown")],
         ),
+        # who takes it or gave it is not a medicine ("We couldn't find 'mom'" before)
+        (
+            "my mom takes xanax and oxycodone",
+            [("xanax", "Xanax", ("alprazolam",)), ("oxycodone", "oxycodone", ("oxycodone",))],
+        ),
+        (
+            "my doctor gave me tramadol, i use zoloft",
+            [("tramadol", "tramadol", ("tramadol",)), ("zoloft", "Zoloft", ("sertraline",))],
+        ),
+        # drinking is alcohol: "xanax, drinks" read "We couldn't find 'drinks'" before
+        (
+            "xanax and a few drinks",
+            [("xanax", "Xanax", ("alprazolam",)), ("drinks", "alcohol", ("alcohol",))],
+        ),
+        (
+            "klonopin, drinking",
+            [("klonopin", "Klonopin", ("clonazepam",)), ("drinking", "alcohol", ("alcohol",))],
+        ),
+        ("energy drinks", [("energy drinks", "caffeine", "not_covered")]),
         (" , ;\n", []),
     ],
 )
