@@ -52,6 +52,7 @@ FORM_WORDS = frozenset(
     """
     tablet tablets tab tabs caplet caplets capsule capsules cap caps pill pills softgel softgels
     gelcap gelcaps chewable chewables lozenge lozenges film films strip strips patch patches
+    gummy gummies oil oils tincture
     spray sprays nasal oral injection injections inj shot shots solution liquid syrup
     suspension drops drop elixir powder cream gel ointment suppository suppositories
     er xr xl sr cr la ir dr ec odt cd xt es ds ms extended delayed immediate release

@@ -243,6 +243,13 @@ def read(resolver, text):
             [("klonopin", "Klonopin", ("clonazepam",)), ("drinking", "alcohol", ("alcohol",))],
         ),
         ("energy drinks", [("energy drinks", "caffeine", "not_covered")]),
+        # cannabis as sold now; "gummies" and "oil" are forms, like "tablets"
+        (
+            "delta 8 and edibles",
+            [("delta 8", "cannabis", ("cannabis",)), ("edibles", "cannabis", ("cannabis",))],
+        ),
+        ("thc gummies", [("thc gummies", "cannabis", ("cannabis",))]),
+        ("cbd oil", [("cbd oil", "CBD", "not_covered")]),
         (" , ;\n", []),
     ],
 )
