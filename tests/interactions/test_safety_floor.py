@@ -187,3 +187,15 @@ def test_an_maoi_always_shows_the_food_note_in_the_api_and_the_page(api):
     page = Client().get("/check/", {"drugs": "parnate, zoloft"}).content.decode()
     assert 'data-advice="maoi-food"' in page and "aged cheese" in page
     assert "/articles/maois-strictest-interactions/" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stopped", ["fentanyl", "heroin", "methadone", "oxycodone"])
+def test_buprenorphine_soon_after_a_full_opioid_warns_of_sudden_withdrawal(api, stopped):
+    # "Suboxone" now with fentanyl in the stopped field read "no interaction found".
+    data = api("Suboxone", recently_stopped=stopped)
+    assert data["highest_severity"] == "moderate"
+    [finding] = data["findings"]
+    assert (
+        finding["rules"] == ["buprenorphine-after-opioids"] and "withdrawal" in finding["summary"]
+    )
