@@ -71,7 +71,7 @@ FILLER_WORDS = frozenset(
     | {"me", "he", "she", "his", "her", "we", "am", "is", "on", "just", "now", "currently"}
     | {"mom", "mum", "dad", "wife", "husband", "son", "daughter", "partner", "doctor", "dr"}
     | {"gave", "given", "prescribed", "uses", "use", "using", "started", "starting"}
-    | {"a", "an", "few", "some", "couple"}  # "zoloft, a few drinks"
+    | {"a", "an", "few", "some", "couple", "half", "quarter"}  # "a few drinks", "half a xanax"
 )
 UNIT = (
     r"(?:mg/5\s?ml|mg/ml|mcg/hr|mcg/h|milligrams?|micrograms?|grams?|units?"

@@ -239,6 +239,13 @@ def read(resolver, text):
             [("xanax", "Xanax", ("alprazolam",)), ("drinks", "alcohol", ("alcohol",))],
         ),
         (
+            "half a klonopin + a norco",
+            [
+                ("klonopin", "Klonopin", ("clonazepam",)),
+                ("norco", "Norco", ("acetaminophen", "hydrocodone")),
+            ],
+        ),
+        (
             "klonopin, drinking",
             [("klonopin", "Klonopin", ("clonazepam",)), ("drinking", "alcohol", ("alcohol",))],
         ),
