@@ -169,3 +169,15 @@ def api(db):
         return json.loads(response.content)
 
     return get
+
+
+@pytest.fixture
+def checker_page(db):
+    """checker_page("ghb, alcohol"): the HTML of /check/ for a typed list, checked to be a 200."""
+
+    def get(drugs):
+        response = Client().get("/check/", {"drugs": drugs})
+        assert response.status_code == 200, response.content[:300]
+        return response.content.decode()
+
+    return get

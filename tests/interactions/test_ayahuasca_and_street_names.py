@@ -3,7 +3,6 @@ only Zoloft, and "tina and zoloft", "addy, tramadol" or "beans and prozac" check
 medicine each."""
 
 import pytest
-from django.test import Client
 
 
 @pytest.mark.parametrize(
@@ -39,10 +38,10 @@ def test_no_rule_says_a_label_names_ayahuasca(pair):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("drugs", ["ayahuasca, zoloft", "aya and prozac"])
-def test_patient_lists_through_the_api_and_the_page(drugs, api):
+def test_patient_lists_through_the_api_and_the_page(drugs, api, checker_page):
     data = api(drugs)
     assert data["unresolved"] == [] and data["highest_severity"] == "contraindicated"
-    page = Client().get("/check/", {"drugs": drugs}).content.decode()
+    page = checker_page(drugs)
     assert "Serotonin syndrome" in page and "naloxone (Narcan) with you" not in page
 
 

@@ -3,7 +3,6 @@ co-codamol" checked only co-codamol, "co-dydramol, diazepam" found neither opioi
 interaction, and "etizolam and heroin" checked only heroin."""
 
 import pytest
-from django.test import Client
 
 
 @pytest.mark.parametrize(
@@ -52,10 +51,10 @@ def test_zopiclone_levels_change_with_cyp3a4_inhibitors(pair):
     ["zopiclone and co-codamol", "co-dydramol, diazepam", "etizolam + heroin",
      "Mogadon, Oramorph", "DHC Continus and Zimovane"],
 )  # fmt: skip
-def test_patient_lists_through_the_api_and_the_page(drugs, api):
+def test_patient_lists_through_the_api_and_the_page(drugs, api, checker_page):
     data = api(drugs)
     assert data["unresolved"] == [] and data["highest_severity"] == "major"
-    page = Client().get("/check/", {"drugs": drugs}).content.decode()
+    page = checker_page(drugs)
     assert "Slowed breathing" in page
 
 

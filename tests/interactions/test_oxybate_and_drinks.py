@@ -7,7 +7,6 @@ a new sleep medicine, barbiturate or opioid is held to the sodium oxybate label 
 """
 
 import pytest
-from django.test import Client
 
 from tests.interactions.floors import assert_floor, members
 
@@ -82,8 +81,8 @@ def test_patient_lists_through_the_api(drugs, severity, read, api):
 
 
 @pytest.mark.django_db
-def test_the_page_says_do_not_take_together_and_how_to_get_help():
-    page = Client().get("/check/", {"drugs": "ghb, alcohol"}).content.decode()
+def test_the_page_says_do_not_take_together_and_how_to_get_help(checker_page):
+    page = checker_page("ghb, alcohol")
     assert "Do not take together" in page
     assert "never use alone" in page
     assert "not found" not in page and "Not checked" not in page

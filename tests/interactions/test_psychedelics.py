@@ -3,7 +3,6 @@ were not recognised, so only lithium was checked; lithium with a psychedelic has
 to seizures (Nayak 2021)."""
 
 import pytest
-from django.test import Client
 
 
 @pytest.mark.parametrize(
@@ -25,8 +24,8 @@ def test_lithium_with_a_psychedelic_is_serious_for_seizures(pair, psychedelic):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("drugs", ["lsd and lithium", "shrooms, lithium carbonate"])
-def test_patient_lists_through_the_api_and_the_page(drugs, api):
+def test_patient_lists_through_the_api_and_the_page(drugs, api, checker_page):
     data = api(drugs)
     assert data["unresolved"] == [] and data["highest_severity"] == "major"
-    page = Client().get("/check/", {"drugs": drugs}).content.decode()
+    page = checker_page(drugs)
     assert "Seizures" in page and "never use alone" in page.lower()

@@ -7,7 +7,6 @@ corrected. The issue's examples are checked through the engine and through the J
 """
 
 import pytest
-from django.test import Client
 
 from tests.interactions.floors import assert_floor, members
 
@@ -174,7 +173,7 @@ def test_the_issue_examples_through_the_api(drugs, severity, title, api):
 
 
 @pytest.mark.django_db
-def test_an_maoi_always_shows_the_food_note_in_the_api_and_the_page(api):
+def test_an_maoi_always_shows_the_food_note_in_the_api_and_the_page(api, checker_page):
     data = api("nardil")
     [note] = data["advice"]
     assert note["id"] == "maoi-food" and note["ingredients"] == ["phenelzine"]
@@ -184,7 +183,7 @@ def test_an_maoi_always_shows_the_food_note_in_the_api_and_the_page(api):
     assert note["references"]
     data = api("zoloft, oxycodone")
     assert data["advice"] == []
-    page = Client().get("/check/", {"drugs": "parnate, zoloft"}).content.decode()
+    page = checker_page("parnate, zoloft")
     assert 'data-advice="maoi-food"' in page and "aged cheese" in page
     assert "/articles/maois-strictest-interactions/" in page
 
