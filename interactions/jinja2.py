@@ -22,6 +22,11 @@ def environment(**options) -> Environment:
         severity_badge=checker.severity_badge,
         medicine_html=checker.medicine_html,
         finding_html=checker.finding_html,
+        findings_html=checker.findings_html,
+        medicine_rows=checker.medicine_rows,
+        sources_items=checker.sources_items,
+        guide_items=checker.guide_items,
+        ladder_items=checker.ladder_items,
         url_for=url_for,
     )
     env.filters.update(

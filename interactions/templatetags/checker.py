@@ -286,6 +286,99 @@ def medicine_html(medicine):
         return mark_safe(_jinja(MEDICINE_TEMPLATE).render({"medicine": medicine}))
 
 
+class MedicineRows(NamedTuple):
+    """The medicines a result lists, as the three places that list them show them."""
+
+    listed: SafeString  # "What we checked": <li>s, the stopped ones apart
+    stopped: SafeString
+    printed: SafeString  # the printed sheet's table: <tr>s, checked then stopped
+    carded: SafeString  # the wallet card: <li>s, the medicines checked
+
+
+def medicine_rows(result) -> MedicineRows:
+    """result.checked and result.stopped as result.html lists them, each medicine's rows
+    made once and remembered like its medicine_html (the same medicines come up in many
+    lists), rather than three template loops on every check."""
+    checked = [_rows(medicine, False) for medicine in result.checked]
+    stopped = [_rows(medicine, True) for medicine in result.stopped]
+    return MedicineRows(
+        SafeString("".join(row[0] for row in checked)),
+        SafeString("".join(row[0] for row in stopped)),
+        SafeString("".join(row[1] for row in checked + stopped)),
+        SafeString("".join(row[2] for row in checked)),
+    )
+
+
+def _rows(medicine, stopped: bool) -> tuple[str, str, str]:
+    try:
+        return _medicine_rows(medicine, stopped)
+    except TypeError:  # not hashable (a dict): made for this page only
+        return _medicine_rows.__wrapped__(medicine, stopped)
+
+
+@functools.lru_cache(maxsize=MAX_ENTRIES)
+def _medicine_rows(medicine, stopped: bool) -> tuple[str, str, str]:
+    """(its "What we checked" item, its row in the printed table, its wallet-card item)."""
+    name, detail = escape(_get(medicine, "name")), escape(_get(medicine, "detail") or "")
+    listed = (
+        f'<li data-query="{escape(_get(medicine, "query"))}" data-detail="{detail}">'
+        f"{medicine_html(medicine)}"
+        f"{' <span class="tag-stopped">stopped</span>' if stopped else ''}</li>"
+    )
+    generic = _get(medicine, "kind") == "generic"
+    contains = (
+        ""
+        if generic
+        else " + ".join(str(escape(_get(i, "name"))) for i in _get(medicine, "ingredients"))
+    )
+    printed = (
+        f"<tr><td>{name}{' (stopped)' if stopped else ''}</td><td>{contains}</td>"
+        "<td></td><td></td></tr>"
+    )
+    carded = f"<li>{name}{f' ({detail})' if detail and not generic else ''} ____</li>"
+    return listed, printed, carded
+
+
+def sources_items(references) -> SafeString:
+    """The printed sheet's short citations: <li>title, year</li> for each source."""
+    return SafeString("".join(_source_item(ref.title, ref.year) for ref in references))
+
+
+@functools.lru_cache(maxsize=MAX_ENTRIES)
+def _source_item(title: str, year) -> str:
+    return f"<li>{escape(short_title(title))}{f', {escape(year)}' if year else ''}</li>"
+
+
+def guide_items(articles) -> SafeString:
+    """<li><a href="url">title</a></li> for each guide linked."""
+    return SafeString("".join(_guide_item(a["url"], a["title"]) for a in articles))
+
+
+@functools.lru_cache(maxsize=1024)
+def _guide_item(url: str, title: str) -> str:
+    return f'<li><a href="{escape(url)}">{escape(title)}</a></li>'
+
+
+def findings_html(findings, version: str | None) -> SafeString:
+    """finding_html for each of a risk's findings, in one piece."""
+    return SafeString("".join(finding_html(finding, version) for finding in findings))
+
+
+@functools.cache
+def ladder_items() -> SafeString:
+    """The action ladder's steps (interactions.wording.ACTION_LADDER, fixed): made once."""
+    from interactions import wording
+
+    items = [
+        f"<li><strong>{escape(label)}:</strong> {escape(step)}</li>"
+        for label, step in wording.ACTION_LADDER
+    ]
+    items[-1] = (
+        items[-1].removesuffix("</li>") + ' <a class="call-button" href="tel:911">Call 911</a></li>'
+    )
+    return SafeString("".join(items))
+
+
 @register.filter
 @functools.lru_cache(maxsize=MAX_ENTRIES)
 def short_title(title) -> str:
@@ -329,6 +422,9 @@ def cache_clear() -> None:
     _list_items.cache_clear()
     _severity_badge.cache_clear()
     _medicine.cache_clear()
+    _medicine_rows.cache_clear()
+    _source_item.cache_clear()
+    _guide_item.cache_clear()
 
 
 def cache_info():

@@ -194,3 +194,54 @@ def test_list_items_are_escaped_as_the_template_would():
         texts
     )  # a list, as fold_after gives
     assert "<b>" not in checker.list_items(texts) and checker.list_items(()) == ""
+
+
+def test_medicine_rows_and_links_are_escaped_as_the_template_loops_were():
+    """The rows made in Python (checker.medicine_rows, guide_items, sources_items) are what
+    result.html's loops made, escaping included, for typed text that needs it."""
+    from types import SimpleNamespace
+
+    from jinja2 import Environment
+
+    from interactions.services import Ingredient, ResolvedName
+
+    env = Environment(autoescape=True)
+    env.filters["short_title"] = checker.short_title
+    typed = ResolvedName(
+        query='Per<c>"et" & co',
+        name="Percocet",
+        kind="combination",
+        ingredients=(Ingredient("oxycodone", "oxycodone"), Ingredient("acetaminophen", "a<b")),
+        recently_stopped=False,
+        match="brand",
+    )
+    generic = ResolvedName("zoloft", "sertraline", "generic", (Ingredient("sertraline", "sertraline"),), True, "synonym")  # fmt: skip
+    result = SimpleNamespace(checked=(typed,), stopped=(generic,))
+    rows = checker.medicine_rows(result)
+    loops = env.from_string(
+        '{% for m in result.checked %}<li data-query="{{ m.query }}" data-detail="{{ m.detail }}">'
+        "{{ medicine_html(m) }}</li>{% endfor %}|"
+        '{% for m in result.stopped %}<li data-query="{{ m.query }}" data-detail="{{ m.detail }}">'
+        '{{ medicine_html(m) }} <span class="tag-stopped">stopped</span></li>{% endfor %}|'
+        "{% for m in result.checked %}<tr><td>{{ m.name }}</td><td>{% if m.kind != 'generic' %}"
+        "{% for i in m.ingredients %}{{ i.name }}{% if not loop.last %} + {% endif %}{% endfor %}"
+        "{% endif %}</td><td></td><td></td></tr>{% endfor %}"
+        "{% for m in result.stopped %}<tr><td>{{ m.name }} (stopped)</td><td>{% if m.kind != 'generic' %}"
+        "{% for i in m.ingredients %}{{ i.name }}{% if not loop.last %} + {% endif %}{% endfor %}"
+        "{% endif %}</td><td></td><td></td></tr>{% endfor %}|"
+        "{% for m in result.checked %}<li>{{ m.name }}{% if m.detail and m.kind != 'generic' %}"
+        " ({{ m.detail }}){% endif %} ____</li>{% endfor %}"
+    ).render(result=result, medicine_html=checker.medicine_html)
+    assert "|".join(rows) == loops
+    assert "&lt;c&gt;&#34;et&#34; &amp; co" in rows.listed and "a&lt;b" in rows.printed
+
+    guides = [{"url": "/articles/a/?x=1&y=2", "title": "Pain <and> mood"}]
+    refs = [SimpleNamespace(title="A very long title of a <source> with many words", year=2020),
+            SimpleNamespace(title="Label & more", year=None)]  # fmt: skip
+    assert checker.guide_items(guides) == env.from_string(
+        '{% for a in guides %}<li><a href="{{ a.url }}">{{ a.title }}</a></li>{% endfor %}'
+    ).render(guides=guides)
+    assert checker.sources_items(refs) == env.from_string(
+        "{% for ref in refs %}<li>{{ ref.title|short_title }}"
+        "{% if ref.year %}, {{ ref.year }}{% endif %}</li>{% endfor %}"
+    ).render(refs=refs)
