@@ -72,12 +72,23 @@ class ResolvedOut(Schema):
 class UnresolvedOut(Schema):
     query: str
     suggestions: list[str] = Field(description="Up to 5 names that look similar.")
-    reason: Literal["unknown", "not_covered"] = Field(
-        "unknown", description="not_covered: a medicine we recognise but do not check."
+    reason: Literal["unknown", "not_covered", "group"] = Field(
+        "unknown",
+        description=(
+            "not_covered: a medicine we recognise but do not check. group: the name of a group"
+            ' of medicines ("benzos"), not one; its suggestions are medicines of the group.'
+        ),
     )
     recently_stopped: bool = False
     name: str | None = None
     note: str | None = None
+    examples_severity: str | None = Field(
+        None,
+        description=(
+            "group: the worst severity that every suggestion has with the rest of the list,"
+            " when they agree and it calls for care (moderate or worse)."
+        ),
+    )
 
 
 class ReferenceOut(Schema):

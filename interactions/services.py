@@ -182,10 +182,13 @@ class UnresolvedName:
 
     query: str
     suggestions: tuple[str, ...]
-    reason: str  # unknown | not_covered
+    reason: str  # unknown | not_covered | group
     recently_stopped: bool
     name: str = ""
     note: str = ""
+    # A group's: the worst severity that each of its suggestions has with the rest of the
+    # list, when they all agree and it calls for care ("heroin, benzos": major); else "".
+    examples_severity: str = ""
 
     def as_json(self) -> dict:
         data = {
@@ -194,9 +197,11 @@ class UnresolvedName:
             "reason": self.reason,
             "recently_stopped": self.recently_stopped,
         }
-        if self.reason == "not_covered":
+        if self.reason in ("not_covered", "group"):
             data["name"] = self.name
             data["note"] = self.note
+        if self.examples_severity:
+            data["examples_severity"] = self.examples_severity
         return data
 
 
@@ -336,6 +341,20 @@ class CheckResult:
         return tuple(u for u in self.unresolved if u.reason != "not_covered")
 
     @functools.cached_property
+    def groups(self) -> tuple[UnresolvedName, ...]:
+        """Names of a group of medicines ("benzos"): not checked, its medicines offered."""
+        return tuple(u for u in self.unresolved if u.reason == "group")
+
+    @property
+    def headline_severity(self) -> str:
+        """The severity the headline is coloured by: the worst found, or with nothing found,
+        the worst that a group's medicines all share with the list ("heroin, benzos")."""
+        if self.findings:
+            return self.highest_severity
+        shared = [g.examples_severity for g in self.groups if g.examples_severity]
+        return max(shared, key=knowledge.SEVERITY_RANK.__getitem__, default="none")
+
+    @functools.cached_property
     def uncovered(self) -> tuple[UnresolvedName, ...]:
         return tuple(u for u in self.unresolved if u.reason == "not_covered")
 
@@ -433,6 +452,11 @@ def _resolved(snap, item: Resolved, stopped: bool) -> ResolvedName:
 def _unresolved(item: Unresolved, stopped: bool) -> UnresolvedName:
     if item.reason == "not_covered":
         note = f"We recognise {item.name} but do not check it yet. {item.note}".strip()
+        return UnresolvedName(
+            item.query, tuple(item.suggestions), item.reason, stopped, item.name, note
+        )
+    if item.reason == "group":
+        note = wording.GROUP_ITEM.format(name=item.name)
         return UnresolvedName(
             item.query, tuple(item.suggestions), item.reason, stopped, item.name, note
         )
@@ -592,6 +616,8 @@ def _read_label(snap, item: Resolved | Unresolved) -> str:
     if isinstance(item, Unresolved):
         if item.reason == "not_covered":
             return f"{item.name} (not checked)"
+        if item.reason == "group":
+            return f"‘{item.query}’ (a group of medicines: which one?)"
         return f"‘{item.query}’ (not found)"
     names = " + ".join(_ingredient(snap, s).name for s in item.ingredients)
     if item.kind == "generic" or item.name.casefold() == names.casefold():
@@ -677,8 +703,12 @@ def examine(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> Exami
     if not found and checked >= 2:
         message = wording.NO_FINDINGS_NOTE
     elif not found and checked < 2 and not stopped:
-        covered_later = any(u.reason == "not_covered" for u in unresolved)
-        message = wording.NOT_COVERED_NOTE if covered_later else wording.SINGLE_NOTE
+        reasons = {u.reason for u in unresolved}
+        message = (
+            wording.GROUP_NOTE if "group" in reasons
+            else wording.NOT_COVERED_NOTE if "not_covered" in reasons
+            else wording.SINGLE_NOTE
+        )  # fmt: skip
     return Examined(
         snap=snap,
         resolved=tuple(resolved),
@@ -692,9 +722,32 @@ def examine(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> Exami
     )
 
 
+def rate_groups(unresolved, drugs, stopped) -> tuple[UnresolvedName, ...]:
+    """The names not checked, each group's with its examples' shared severity (below)."""
+    return tuple(
+        _with_examples_severity(u, drugs, stopped) if u.reason == "group" else u for u in unresolved
+    )
+
+
+def _with_examples_severity(item: UnresolvedName, drugs, stopped) -> UnresolvedName:
+    """A group's name ("benzos") with the worst severity each of its examples would have
+    in its place, when they all agree on one that calls for care: whichever of them the
+    person takes, the list needs that care. Said only then; never "no interaction"."""
+    worst = set()
+    for example in item.suggestions:
+        swap = [example if name == item.query else name for name in (stopped if item.recently_stopped else drugs)]  # fmt: skip
+        found = examine(*((drugs, swap) if item.recently_stopped else (swap, stopped))).found
+        worst.add(found[0].severity if found else "none")
+    (severity,) = worst if len(worst) == 1 else ("",)
+    if severity not in wording.LADDER_SEVERITIES:
+        return item
+    return dataclasses.replace(item, examples_severity=severity)
+
+
 def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckResult:
     """Resolve the names, run the engine, and arrange the answer (see CheckResult)."""
     checked = examine(drugs, recently_stopped)
+    unresolved = rate_groups(checked.unresolved, drugs, recently_stopped)
     snap, resolved, guide_index = checked.snap, checked.resolved, checked.guide_index
     current, stopped = list(checked.current), list(checked.stopped)
 
@@ -722,7 +775,7 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
 
     return CheckResult(
         resolved=resolved,
-        unresolved=checked.unresolved,
+        unresolved=unresolved,
         findings=tuple(findings),
         highest_severity=findings[0].severity if findings else "none",
         advice=checked.advice,

@@ -34,6 +34,17 @@ NOT_COVERED_NOTE = (
     "We recognise the other medicines but do not check them yet, so we could not look for "
     "an interaction. This is not a sign that they mix well: ask your pharmacist."
 )
+# Fewer than two checked because a name is a group of medicines ("heroin and benzos").
+GROUP_NOTE = (
+    "One name you typed is a group of medicines, not one medicine. Medicines in a group do "
+    "not all mix the same way: type the name of the one you take, as on its box or label, "
+    "so that we can check it."
+)
+# One group name ("benzos"), in the result and the API's note.
+GROUP_ITEM = (
+    "A group of medicines ({name}), not one medicine, and they do not all mix the same way. "
+    "Type the name of the one you take, as on its box or label, so that we can check it."
+)
 
 # The one thing to do now, by the worst severity found (CLINICAL.md: a result never reads
 # as "stop now"; prescribed medicines are not stopped on your own).

@@ -120,10 +120,11 @@ class Target:
     """Something a name can point to."""
 
     name: str  # display name: the product as written, or the ingredient's name
-    kind: str  # generic | brand | combination | not_covered
+    kind: str  # generic | brand | combination | not_covered | group
     ingredients: tuple[str, ...] = ()
     note: str = ""
     also_contains: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()  # a group's: medicines of it to name instead
 
     @property
     def key(self) -> tuple:
@@ -145,7 +146,7 @@ class Resolved:
 class Unresolved:
     query: str
     suggestions: tuple[str, ...]
-    reason: str = "unknown"  # unknown | not_covered
+    reason: str = "unknown"  # unknown | not_covered | group (a group's name: "benzos")
     name: str = ""
     note: str = ""
 
@@ -234,7 +235,7 @@ class Resolver:
         self.index = _Index()
         self._build()
         self._keys = list(self.index.exact)
-        self._covered_keys = [k for k in self._keys if self.index.exact[k].kind != "not_covered"]
+        self._covered_keys = [k for k in self._keys if self.index.exact[k].kind not in UNCHECKED]
         self._names = NameIndex(self._keys)  # spelling matches in the parser
         self._covered = NameIndex(self._covered_keys)  # autocomplete and suggestions
         # Lists and their comma-separated chunks, read once each (least recently used out).
@@ -280,6 +281,10 @@ class Resolver:
             target = Target(item.name, "not_covered", (), item.note)
             for name in (item.name, *item.synonyms):
                 self._add(name, target)
+        for drug_class in snap.classes.values():
+            target = Target(drug_class.name, "group", examples=drug_class.examples)
+            for word in drug_class.words:
+                self._add(word, target)
 
     # ------------------------------------------------------------------ lookup
     def _lookup(self, key: str) -> Target | None:
@@ -345,6 +350,8 @@ class Resolver:
             return Unresolved(query, tuple(self.suggest_names(query)) if suggest else ())
         if target.kind == "not_covered":
             return Unresolved(query, (), "not_covered", target.name, target.note)
+        if target.kind == "group":
+            return Unresolved(query, target.examples, "group", target.name)
         return Resolved(
             query, target.name, target.kind, target.ingredients, how, target.note,
             target.also_contains,
@@ -469,7 +476,7 @@ class Resolver:
             piece = pieces[i]
             opening = piece.hi + 1
             if (
-                piece.target is not None and piece.target.kind != "not_covered"
+                piece.target is not None and piece.target.kind not in UNCHECKED
                 and opening < len(tokens) and tokens[opening].kind == "open"
             ):  # fmt: skip
                 closing = next(
@@ -478,7 +485,7 @@ class Resolver:
                 inside = [p for p in pieces[i + 1 :] if closing is not None and p.hi < closing]
                 same = set(piece.target.ingredients)
                 if inside and all(
-                    p.target is not None and p.target.kind != "not_covered"
+                    p.target is not None and p.target.kind not in UNCHECKED
                     and set(p.target.ingredients) <= same
                     for p in inside
                 ):  # fmt: skip
@@ -546,7 +553,7 @@ class Resolver:
         elif piece.numbered and not piece.key:  # a close spelling: read with its number
             target, how = self._find(clean(query))
         # Otherwise a count ("Xanax 1mg #90", "Tylenol with Codeine #3") is read like a dose.
-        if target is not None and target.kind != "not_covered":
+        if target is not None and target.kind not in UNCHECKED:
             target = self._dose_identity(target, piece.doses)
             if target is not piece.target and how == "exact":
                 how = "dose"
@@ -620,7 +627,7 @@ class Resolver:
         results: list[tuple[str, Target]] = []
         seen = set()
         exact = self._lookup(key)
-        exact = exact if exact is not None and exact.kind != "not_covered" else None
+        exact = exact if exact is not None and exact.kind not in UNCHECKED else None
         candidates = [exact] if exact is not None else []
         candidates += self._ranked(key, limit * 2, covered_only=True, typos=exact is None)
         for target in candidates:
@@ -633,6 +640,7 @@ class Resolver:
         return results
 
 
+UNCHECKED = ("not_covered", "group")  # names we know but never check, nor offer
 PARSE_MEMO = 5000  # typed lists, and chunks of lists, remembered per resolver
 _CHUNK_RE = re.compile(r"[,;\n]")
 _LETTER_RE = re.compile(r"[^\W\d_]")

@@ -135,6 +135,7 @@ def load(data_dir: Path = DATA_DIR) -> Snapshot:
 
     _check_reference_topics(ref_file, references, ingredients)
     _check_names_unique(ingredients, products, not_covered)
+    _check_groups(classes, ingredients, products, not_covered)
     return Snapshot(
         version=version,
         ingredients=ingredients,
@@ -214,6 +215,40 @@ def _check_names_unique(ingredients, products, not_covered):
                     "name",
                     f"we do check this name: it is {owner[key][0]} ({owner[key][1]})",
                 )
+
+
+def _check_groups(classes, ingredients, products, not_covered):
+    """A group's words are not the name of any medicine, and each of its examples is a
+    medicine of that group (an ingredient's name, or a product all of whose checked
+    ingredients belong to it)."""
+    members: dict[str, frozenset[str]] = {}  # normalised name -> classes of every ingredient
+    for ingredient in ingredients.values():
+        for name in (ingredient.name, *ingredient.synonyms):
+            members[normalise_name(name)] = ingredient.classes
+    for product in products:
+        shared = frozenset.intersection(*(ingredients[s].classes for s in product.ingredients))
+        for name in (product.name, *product.synonyms):
+            members.setdefault(normalise_name(name), shared)
+    taken = set(members) | {normalise_name(n) for i in not_covered for n in (i.name, *i.synonyms)}
+    words: dict[str, str] = {}
+    for drug_class in classes.values():
+        entry = f"'{drug_class.slug}'"
+        for word in drug_class.words:
+            key = normalise_name(word)
+            if key in taken:
+                raise KnowledgeError(
+                    "classes.yaml", entry, "words", f"'{word}' is a medicine's name"
+                )
+            if words.setdefault(key, drug_class.slug) != drug_class.slug:
+                raise KnowledgeError(
+                    "classes.yaml", entry, "words", f"'{word}' is also a word of {words[key]}"
+                )
+        for example in drug_class.examples:
+            if drug_class.slug not in members.get(normalise_name(example), ()):
+                raise KnowledgeError(
+                    "classes.yaml", entry, "examples",
+                    f"'{example}' is not a medicine of this class we check",
+                )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the snapshot

@@ -37,6 +37,10 @@ class DrugClass:
     slug: str
     name: str
     description: str = ""
+    # What people type for the whole group ("benzos", "an SSRI"), and medicines of the group
+    # to offer instead: a group cannot be checked (its members mix differently).
+    words: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -288,6 +288,8 @@ class ClassEntry(_Entry):
     slug: str
     name: Text
     description: OptionalText = ""
+    words: TextList = ()
+    examples: TextList = ()
     plural: Ignored = None
 
     @field_validator("slug", mode="before")
@@ -463,5 +465,9 @@ def _validate_classes(c: _Checker, data) -> dict[str, DrugClass]:
             raw if isinstance(raw, dict) else {}, "slug", index, lambda s: s in CLASSES
         )
         item = _parse(c, ClassEntry, raw, entry, "slug")
-        classes[item.slug] = DrugClass(item.slug, item.name, item.description)
+        if item.words and len(item.examples) < 2:
+            c.fail(entry, "examples", "a class people can type as a group needs 2 or more examples")
+        classes[item.slug] = DrugClass(
+            item.slug, item.name, item.description, item.words, item.examples
+        )
     return classes

@@ -1,0 +1,128 @@
+"""A group's name ("benzos", "an SSRI", "painkillers") is not one medicine: it is never
+checked as one, never read as "not found", and never lets a list read as fine. The site
+says it is a group, offers medicines of it to choose from, and, when every one of them
+would call for the same care with the rest of the list, says so."""
+
+import pytest
+
+from interactions import services
+from medicines import knowledge
+from medicines.resolver import resolver_for
+from tests.interactions.conftest import write_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _group(result, query):
+    (item,) = [u for u in result.unresolved if u.query == query]
+    return item
+
+
+@pytest.mark.parametrize(
+    ("typed", "query", "name", "example"),
+    [
+        ("heroin and benzos", "benzos", "Benzodiazepines", "Xanax"),
+        ("an SSRI + tramadol", "SSRI", "SSRI antidepressants", "Zoloft"),
+        ("opiates, valium", "opiates", "Opioids", "oxycodone"),
+        ("sleeping pills and oxycodone", "sleeping pills", "Sleep medicines", "Ambien"),
+        ("muscle relaxers / norco", "muscle relaxers", "Muscle relaxants", "Flexeril"),
+        ("maoi and tramadol", "maoi", "MAO inhibitors (MAOIs)", "Nardil"),
+    ],
+)
+def test_a_group_name_reads_as_a_group_with_medicines_to_choose(typed, query, name, example):
+    result = services.check([typed])
+    item = _group(result, query)
+    assert (item.reason, item.name) == ("group", name)
+    assert example in item.suggestions and len(item.suggestions) >= 2
+    assert item.note.startswith(f"A group of medicines ({name})")
+    assert "a group of medicines: which one?" in result.read_as
+    assert len(result.checked) == 1  # the other medicine is checked as usual
+
+
+def test_the_list_says_what_every_medicine_of_the_group_would_need():
+    """Any benzodiazepine with heroin slows breathing: whichever it is, "Serious"."""
+    item = _group(services.check(["heroin", "benzos"]), "benzos")
+    assert item.examples_severity == "major"
+    for example in item.suggestions:
+        assert services.check(["heroin", example]).highest_severity == "major", example
+    stopped = _group(services.check(["tramadol"], ["maoi"]), "maoi")
+    assert stopped.recently_stopped and stopped.examples_severity in ("contraindicated", "major")
+
+
+def test_no_shared_rating_when_the_group_mixes_differently_or_needs_no_care():
+    """Tylenol and tramadol do not mix alike with Zoloft: no rating is said for
+    "painkillers". Nor for a group alone, with nothing to mix with."""
+    painkillers = _group(services.check(["painkillers", "zoloft"]), "painkillers")
+    severities = {services.check([e, "zoloft"]).highest_severity for e in painkillers.suggestions}
+    assert len(severities) > 1 and painkillers.examples_severity == ""
+    assert _group(services.check(["benzos"]), "benzos").examples_severity == ""
+
+
+def test_the_page_asks_which_one_and_links_each_choice(checker_page):
+    html = checker_page("heroin and benzos")
+    assert "Which one do you take?" in html and 'data-unknown="a group: which one?"' in html
+    assert 'class="headline headline-major"' in html  # coloured as the rating says
+    assert "with your other medicines our rating is “Serious”" in html
+    assert 'href="/check/?drugs=heroin,Xanax"' in html
+    assert "We couldn’t find ‘benzos’" not in html
+    assert "No interaction listed" not in html and "Add another medicine" not in html
+    alone = checker_page("benzos")
+    assert "Which one do you take?" in alone and "our rating is" not in alone
+    assert 'class="headline headline-none"' in alone
+
+
+def test_the_api_names_the_group_and_its_choices(api):
+    answer = api("heroin, benzos")
+    (item,) = answer["unresolved"]
+    assert item["reason"] == "group" and item["name"] == "Benzodiazepines"
+    assert item["suggestions"][:2] == ["Xanax", "Valium"]
+    assert item["examples_severity"] == "major" and answer["highest_severity"] == "none"
+    assert "group of medicines" in answer["message"]
+
+
+def test_group_names_are_not_offered_as_medicines():
+    resolver = resolver_for(knowledge.snapshot())
+    assert all(target.kind != "group" for _, target in resolver.autocomplete("benzos"))
+    assert "Benzodiazepines" not in resolver.suggest_names("benzoz")
+
+
+@pytest.mark.parametrize(
+    ("classes", "expected"),
+    [
+        (
+            "- {slug: ssri, name: SSRIs, words: [ssri], examples: [alpha]}\n",
+            "classes.yaml, entry 'ssri', field 'examples': a class people can type as a group"
+            " needs 2 or more examples",
+        ),
+        (
+            "- {slug: opioid, name: Opioids, words: [betamol], examples: [beta, Betadelt]}\n",
+            "classes.yaml, entry 'opioid', field 'words': 'betamol' is a medicine's name",
+        ),
+        (
+            "- {slug: ssri, name: SSRIs, words: [ssri], examples: [alpha, gamma]}\n",
+            "classes.yaml, entry 'ssri', field 'examples': 'gamma' is not a medicine of this"
+            " class we check",
+        ),
+        (
+            "- {slug: ssri, name: SSRIs, words: [pills], examples: [alpha, Alphazol]}\n"
+            "- {slug: opioid, name: Opioids, words: [pills], examples: [beta, Betadelt]}\n",
+            "classes.yaml, entry 'opioid', field 'words': 'pills' is also a word of ssri",
+        ),
+    ],
+)
+def test_group_words_and_examples_are_checked_on_load(mini_data, classes, expected):
+    write_data(mini_data, "classes.yaml", classes)
+    with pytest.raises(knowledge.KnowledgeError) as error:
+        knowledge.load(mini_data)
+    assert expected in str(error.value)
+
+
+def test_a_valid_group_loads(mini_data):
+    write_data(
+        mini_data,
+        "classes.yaml",
+        "- {slug: ssri, name: SSRIs, words: [ssri, ssris], examples: [Alphazol, alpha]}\n",
+    )
+    snap = knowledge.load(mini_data)
+    assert snap.classes["ssri"].words == ("ssri", "ssris")
+    assert snap.classes["ssri"].examples == ("Alphazol", "alpha")
