@@ -176,7 +176,8 @@ def build(count: int, out: Path, seed: int = 1, src: Path | None = None) -> dict
         clone = {
             key: value
             for key, value in original.items()
-            if key not in ("synonyms", "references", "dose_reads_as", "slug", "name")
+            if key
+            not in ("synonyms", "street_names", "references", "dose_reads_as", "slug", "name")
         }
         clone.update(slug=slug, name=name, synonyms=[])
         clones.append(clone)

@@ -150,6 +150,7 @@ class ResolvedName:
     match: str | None
     note: str = ""
     also_contains: tuple[str, ...] = ()
+    street: bool = False  # typed as a street name ("fent", "bars"): not from a pharmacy
 
     @property
     def query_differs(self) -> bool:
@@ -446,6 +447,7 @@ def _resolved(snap, item: Resolved, stopped: bool) -> ResolvedName:
         match=item.match,
         note=item.note or "",
         also_contains=tuple(item.also_contains or ()),
+        street=item.street,
     )
 
 
@@ -501,12 +503,14 @@ def _finding(
     )
 
 
-def _street_drugs(classes: list[frozenset[str]]) -> str:
+def _street_drugs(classes: list[frozenset[str]], bought: list[frozenset[str]] = ()) -> str:
     """Which harm-reduction first step the list needs (CheckResult.street_drugs), from the
-    classes of every ingredient checked. Alcohol and cannabis are `recreational` but bought
-    legally in many places: their own findings say what to do, and naloxone or fentanyl test
-    strips would not fit "Klonopin, vodka"."""
+    classes of every ingredient checked, and of those typed by a street name ("fent",
+    "bars", "blues": bought on the street, whatever the pill says). Alcohol and cannabis are
+    `recreational` but bought legally in many places: their own findings say what to do,
+    and naloxone or fentanyl test strips would not fit "Klonopin, vodka"."""
     street = [c for c in classes if "recreational" in c and not c & wording.LEGAL_RECREATIONAL]
+    street += bought
     if not street:
         return ""
     if any(c & wording.FENTANYL_RISK for c in street) or any("opioid" in c for c in classes):
@@ -786,7 +790,8 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
         risks=tuple(risks),
         summary=tuple(summary),
         street_drugs=_street_drugs(
-            [snap.ingredients[slug].classes for m in current + stopped for slug in m.ingredients]
+            [snap.ingredients[slug].classes for m in current + stopped for slug in m.ingredients],
+            [snap.ingredients[i.slug].classes for m in resolved if m.street for i in m.ingredients],
         ),
         emergencies=_sentences(f.emergency for f in findings),
         guides=tuple(  # the guides not already linked from a risk

@@ -125,6 +125,7 @@ class Target:
     note: str = ""
     also_contains: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()  # a group's: medicines of it to name instead
+    street: bool = False  # the name is a street name ("fent", "bars", "blues")
 
     @property
     def key(self) -> tuple:
@@ -140,6 +141,7 @@ class Resolved:
     match: str  # exact | dose | fuzzy
     note: str = ""
     also_contains: tuple[str, ...] = ()
+    street: bool = False  # typed as a street name: bought on the street, not prescribed
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,8 +267,9 @@ class Resolver:
             target = Target(ingredient.name, "generic", (ingredient.slug,))
             self._add(ingredient.name, target)
             self._add(ingredient.slug.replace("-", " "), target)
+            street = replace(target, street=True)
             for synonym in ingredient.synonyms:
-                self._add(synonym, target)
+                self._add(synonym, street if synonym in ingredient.street_names else target)
         for product in snap.products:
             note = ""
             if product.also_contains:
@@ -275,8 +278,9 @@ class Resolver:
             target = Target(
                 product.name, product.kind, product.ingredients, note, product.also_contains
             )
+            street = replace(target, street=True)
             for name in (product.name, *product.synonyms):
-                self._add(name, target)
+                self._add(name, street if name in product.street_names else target)
         for item in snap.not_covered:
             target = Target(item.name, "not_covered", (), item.note)
             for name in (item.name, *item.synonyms):
@@ -354,7 +358,7 @@ class Resolver:
             return Unresolved(query, target.examples, "group", target.name)
         return Resolved(
             query, target.name, target.kind, target.ingredients, how, target.note,
-            target.also_contains,
+            target.also_contains, target.street,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ parsing a list

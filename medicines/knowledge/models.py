@@ -51,6 +51,7 @@ class Ingredient:
     summary: str
     label: str
     synonyms: tuple[str, ...] = ()
+    street_names: tuple[str, ...] = ()  # those synonyms that are street names (see README)
     washout_days: int | None = None
     duplicate_severity: str = "moderate"
     references: tuple[str, ...] = ()
@@ -79,6 +80,7 @@ class Product:
     also_contains: tuple[str, ...] = ()
     note: str = ""
     synonyms: tuple[str, ...] = ()
+    street_names: tuple[str, ...] = ()  # those synonyms that are street names (see README)
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,7 @@ def _validate_ingredient(c: _Checker, raw, index: int) -> Ingredient:
         summary=fields.summary,
         label=fields.label,
         synonyms=fields.synonyms,
+        street_names=_street_names(c, entry, fields),
         washout_days=fields.washout_days,
         duplicate_severity=fields.duplicate_severity,
         references=fields.references,
@@ -249,6 +250,7 @@ class ProductEntry(_Entry):
     also_contains: TextList = ()
     note: OptionalText = ""
     synonyms: TextList = ()
+    street_names: TextList = ()
     comment: Ignored = None
 
     @field_validator("ingredients", mode="before")
@@ -317,6 +319,7 @@ class _IngredientFields(_Entry):
     slug: str
     name: Text
     synonyms: TextList = ()
+    street_names: TextList = ()
     classes: frozenset[str]
     summary: Text
     label: HttpsUrl
@@ -444,9 +447,18 @@ def _validate_products(c: _Checker, data, ingredients) -> tuple[Product, ...]:
                 also_contains=product.also_contains,
                 note=product.note,
                 synonyms=product.synonyms,
+                street_names=_street_names(c, entry, product),
             )
         )
     return tuple(products)
+
+
+def _street_names(c: _Checker, entry, fields) -> tuple[str, ...]:
+    """The synonyms marked as street names: each must be one of the entry's synonyms."""
+    for name in fields.street_names:
+        if name not in fields.synonyms:
+            c.fail(entry, "street_names", f"'{name}' is not one of its synonyms")
+    return fields.street_names
 
 
 def _validate_not_covered(c: _Checker, data) -> tuple[NotCovered, ...]:

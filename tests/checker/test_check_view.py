@@ -479,6 +479,26 @@ def test_a_prescribed_result_keeps_the_prescriber_first_step(client):
     assert now.startswith(" Talk to your prescriber or pharmacist"), now
 
 
+# A medicine typed by its street name was bought on the street: whatever the pill claims
+# to be, it may hold fentanyl ("blues" and "M30s" are read as fentanyl).
+@pytest.mark.parametrize(
+    "drugs",
+    ["fent and xanax", "percs and bars", "blues, klonopin", "M30s + alcohol",
+     "lean and xanax", "roxies and valium", "xanax bars, oxycodone"],
+)  # fmt: skip
+def test_a_medicine_typed_by_its_street_name_gets_the_harm_reduction_step(client, drugs):
+    now = what_to_do_now(client, drugs)
+    assert now.startswith(" Never use alone, keep naloxone (Narcan) with you"), now
+
+
+@pytest.mark.parametrize(
+    "drugs", ["fentanyl and xanax", "Percocet and Xanax", "oxy and valium", "Adderall, tramadol"]
+)
+def test_the_same_medicines_by_their_own_names_keep_the_prescriber_step(client, drugs):
+    now = what_to_do_now(client, drugs)
+    assert now.startswith(" Talk to your prescriber or pharmacist"), now
+
+
 @pytest.mark.parametrize("drugs", ["Klonopin, vodka", "ambien and wine", "weed and xanax"])
 def test_a_drink_or_cannabis_is_not_a_street_drug_for_the_first_step(client, drugs):
     # Naloxone and fentanyl test strips do not fit someone who drinks with their Klonopin.

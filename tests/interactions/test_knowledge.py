@@ -140,6 +140,18 @@ def test_mini_knowledge_base_loads(mini_data):
             "name: betamol",
             "not_covered.yaml, entry 'betamol', field 'name': we do check this name",
         ),
+        (
+            "ingredients/mini.yaml",
+            "synonyms: [betamol]",
+            "synonyms: [betamol]\n  street_names: [bm]",
+            "entry 'beta', field 'street_names': 'bm' is not one of its synonyms",
+        ),
+        (
+            "products.yaml",
+            "ingredients: [alpha]}",
+            "ingredients: [alpha], synonyms: [az], street_names: [alf]}",
+            "products.yaml, entry 'Alphazol', field 'street_names': 'alf' is not one of its synonyms",
+        ),
     ],
 )
 def test_schema_errors_name_file_entry_and_field(mini_data, file, old, new, expected):
