@@ -21,7 +21,7 @@ interactions/api.py still document it. Nothing leaves the process.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 from json.encoder import encode_basestring_ascii as _quote
 
@@ -51,22 +51,47 @@ class _Guides:
         return isinstance(other, _Guides) and other.key == self.key
 
 
-class _Same:
-    """A pair's finding as a memo key, by identity. The engine hands out the same finding
-    object for a pair while its memo keeps it (engine.pair_finding), so a hit costs no
-    hashing of texts and sources; a finding is frozen, so the same object means the same
-    JSON. Held in the memo's key, it stays alive and its id is never reused for another."""
+class _Texts:
+    """One knowledge version's and guide index's pair texts, by finding identity. The engine
+    hands out the same finding object for a pair while its memo keeps it
+    (engine.pair_finding), and a finding is frozen, so the same object means the same JSON:
+    a look-up is one dict get by id(), no hashing of texts and sources (a list of 25 looks up
+    about 150). Each entry holds its finding, which so stays alive and its id is never
+    reused for another. Bounded: the oldest entry goes first (the real knowledge has about
+    7,000 pairs with a finding, so a warm process rarely lets one go)."""
 
-    __slots__ = ("finding",)
+    __slots__ = ("texts", "hits", "misses")
 
-    def __init__(self, finding: engine.Finding):
-        self.finding = finding
+    def __init__(self):
+        self.texts: dict[int, tuple[engine.Finding, str]] = {}
+        self.hits = self.misses = 0
 
-    def __hash__(self) -> int:
-        return id(self.finding)
+    def text(self, snap: Snapshot, guides: _Guides, finding: engine.Finding) -> str:
+        hit = self.texts.get(id(finding))
+        if hit is not None and hit[0] is finding:
+            self.hits += 1
+            return hit[1]
+        self.misses += 1
+        text = _encode(snap, guides, finding)
+        if len(self.texts) >= FINDING_MEMO_SIZE:
+            # (another thread may get there first)
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del self.texts[next(iter(self.texts))]
+        self.texts[id(finding)] = (finding, text)
+        return text
 
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Same) and other.finding is self.finding
+
+# The memo of each (knowledge version, guide index): the live one, and a few it replaced.
+_MEMOS: dict[tuple[Snapshot, _Guides], _Texts] = {}
+
+
+def _texts(snap: Snapshot, guides: _Guides) -> _Texts:
+    memo = _MEMOS.get((snap, guides))
+    if memo is None:
+        while len(_MEMOS) >= 4:
+            _MEMOS.pop(next(iter(_MEMOS)), None)
+        memo = _MEMOS[snap, guides] = _Texts()
+    return memo
 
 
 def _encode(snap: Snapshot, guides: _Guides, finding: engine.Finding) -> str:
@@ -77,14 +102,9 @@ def _encode(snap: Snapshot, guides: _Guides, finding: engine.Finding) -> str:
     return json.dumps(data)[:-1]
 
 
-@functools.lru_cache(maxsize=FINDING_MEMO_SIZE)
-def _pair_text(snap: Snapshot, guides: _Guides, same: _Same) -> str:
-    return _encode(snap, guides, same.finding)
-
-
-def _text(snap: Snapshot, guides: _Guides, finding: engine.Finding) -> str:
+def _text(snap: Snapshot, guides: _Guides, finding: engine.Finding, texts=None) -> str:
     if finding.kind == "pair":
-        return _pair_text(snap, guides, _Same(finding))
+        return (texts or _texts(snap, guides)).text(snap, guides, finding)
     # A cumulative risk or a duplicate names the list's medicines: rarely seen twice.
     return _encode(snap, guides, finding)
 
@@ -105,6 +125,7 @@ def _findings(checked: services.Examined) -> list[str]:
     finding's text, then its closing part, with the names entered that hold its
     ingredients in the order they were entered (services._finding's entered_medicines)."""
     snap, guides, labels = checked.snap, _Guides(checked.guide_index), checked.labels
+    texts = _texts(snap, guides)
     quoted = [_quote(label) for label, _ in labels]
     positions: dict[str, list[int]] = {}
     for n, (_, slugs) in enumerate(labels):
@@ -112,7 +133,7 @@ def _findings(checked: services.Examined) -> list[str]:
             positions.setdefault(slug, []).append(n)
     pieces = []
     for finding in checked.found:
-        pieces.append(_text(snap, guides, finding))
+        pieces.append(_text(snap, guides, finding, texts))
         if finding.medicines:  # a duplicate names the medicines that share the ingredient
             entered = [_quote(name) for name in finding.medicines]
         else:
@@ -149,4 +170,9 @@ def interactions_json(drugs: list[str], recently_stopped: list[str] | tuple = ()
 
 def clear() -> None:
     """Forget every encoded finding (tests)."""
-    _pair_text.cache_clear()
+    _MEMOS.clear()
+
+
+def memo_hits() -> int:
+    """How many pair texts came from the memo (tests)."""
+    return sum(memo.hits for memo in list(_MEMOS.values()))

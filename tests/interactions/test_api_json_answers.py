@@ -69,9 +69,9 @@ def get(client, drugs: str, stopped: str = "") -> bytes:
 def test_answers_equal_the_typed_result_for_random_lists_fresh_and_from_the_memo(api, snap):
     lists = list(random_lists(snap, 80))
     fresh = [get(api, drugs, stopped) for drugs, stopped in lists]
-    hits = json_answers._pair_text.cache_info().hits
+    hits = json_answers.memo_hits()
     again = [get(api, drugs, stopped) for drugs, stopped in reversed(lists)][::-1]
-    assert json_answers._pair_text.cache_info().hits > hits + 500  # the memo answered
+    assert json_answers.memo_hits() > hits + 500  # the memo answered
     checked = 0
     for (drugs, stopped), first, second in zip(lists, fresh, again, strict=True):
         want = expected(drugs, stopped)
@@ -99,9 +99,9 @@ def test_names_typed_in_one_list_never_show_in_another(api):
 
     first = pair(get(api, "Zoloft, Ultram"), "sertraline", "tramadol")
     assert first["medicines"] == ["Zoloft", "Ultram"]
-    hits = json_answers._pair_text.cache_info().hits
+    hits = json_answers.memo_hits()
     second = pair(get(api, "tramadol, sertraline"), "sertraline", "tramadol")
-    assert json_answers._pair_text.cache_info().hits > hits  # the same finding, from the memo
+    assert json_answers.memo_hits() > hits  # the same finding, from the memo
     assert second["medicines"] == ["tramadol", "sertraline"]
     third = pair(get(api, "Ultram, Zoloft, sertraline"), "sertraline", "tramadol")
     assert third["medicines"] == ["Ultram", "Zoloft", "sertraline"]
@@ -156,12 +156,25 @@ def test_an_equal_finding_that_is_another_object_gives_the_same_text(library, sn
     guides = json_answers._Guides(services._guide_index())
     first = json_answers.finding_json(snap, guides, finding, ("Zoloft",))
     assert json_answers.finding_json(snap, guides, copy, ("Zoloft",)) == first
-    assert json_answers._pair_text.cache_info().currsize == 2  # by identity: two entries
+    assert len(json_answers._texts(snap, guides).texts) == 2  # by identity: two entries
     json_answers.clear()
 
 
-def test_the_memo_is_bounded():
-    assert json_answers._pair_text.cache_info().maxsize == json_answers.FINDING_MEMO_SIZE
+def test_the_memo_is_bounded_and_lets_the_oldest_go(monkeypatch, snap):
+    json_answers.clear()
+    monkeypatch.setattr(json_answers, "FINDING_MEMO_SIZE", 5)
+    guides = json_answers._Guides(None)
+    slugs = sorted(snap.ingredients)
+    found = [f for x in slugs[:40] for y in slugs[40:80] if (f := engine.pair_finding(snap, x, y))]
+    assert len(found) > 6
+    for finding in found[:7]:
+        json_answers.finding_json(snap, guides, finding, ())
+    memo = json_answers._texts(snap, guides)
+    assert len(memo.texts) == 5 and id(found[0]) not in memo.texts and id(found[6]) in memo.texts
+    assert (memo.hits, memo.misses) == (0, 7)
+    json_answers.finding_json(snap, guides, found[6], ())
+    assert memo.hits == 1
+    json_answers.clear()
 
 
 def test_guide_links_from_the_memo_equal_those_of_every_guide(library, snap, findings):
