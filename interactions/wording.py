@@ -42,8 +42,8 @@ GROUP_NOTE = (
 )
 # One group name ("benzos"), in the result and the API's note.
 GROUP_ITEM = (
-    "A group of medicines ({name}), not one medicine, and they do not all mix the same way. "
-    "Type the name of the one you take, as on its box or label, so that we can check it."
+    "Not one medicine but a group: {name}. They do not all mix the same way. Type the name "
+    "of the one you take, as on its box or label, so that we can check it."
 )
 
 # The one thing to do now, by the worst severity found (CLINICAL.md: a result never reads

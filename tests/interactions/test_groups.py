@@ -34,7 +34,7 @@ def test_a_group_name_reads_as_a_group_with_medicines_to_choose(typed, query, na
     item = _group(result, query)
     assert (item.reason, item.name) == ("group", name)
     assert example in item.suggestions and len(item.suggestions) >= 2
-    assert item.note.startswith(f"A group of medicines ({name})")
+    assert item.note.startswith(f"Not one medicine but a group: {name}.")
     assert "a group of medicines: which one?" in result.read_as
     assert len(result.checked) == 1  # the other medicine is checked as usual
 
