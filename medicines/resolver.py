@@ -311,7 +311,11 @@ class Resolver:
         if not hits:
             return None
         best = min(distance for _, distance in hits)
-        targets = {self.index.exact[k].key: self.index.exact[k] for k, d in hits if d == best}
+        closest = [self.index.exact[k] for k, d in hits if d == best]
+        # A group's word ("SSRI") only reads a slip nothing else is as close to: it must not
+        # make "Spri" (Sprix) a guess between two.
+        closest = [t for t in closest if t.kind != "group"] or closest
+        targets = {target.key: target for target in closest}
         if len({target.ingredients for target in targets.values()}) != 1:
             return None  # as close to two different medicines: ask, don't guess
         # "tramadl" is as close to tramadol as to Tramal: the same medicine, named generically.

@@ -126,3 +126,30 @@ def test_a_valid_group_loads(mini_data):
     snap = knowledge.load(mini_data)
     assert snap.classes["ssri"].words == ("ssri", "ssris")
     assert snap.classes["ssri"].examples == ("Alphazol", "alpha")
+
+
+def test_group_words_take_no_reading_from_a_medicine(snap):
+    """Every medicine's name, and a slip of each, reads as it did without the groups: a
+    group word never turns a unique spelling match into an ambiguous one, nor steals it."""
+    import dataclasses
+    import random
+
+    from medicines.resolver import Resolver
+
+    plain = dataclasses.replace(
+        snap,
+        version=snap.version + "-no-groups",
+        classes={k: dataclasses.replace(c, words=(), examples=()) for k, c in snap.classes.items()},
+    )
+    with_groups, without = Resolver(snap), Resolver(plain)
+    names = {n for i in snap.ingredients.values() for n in (i.name, *i.synonyms)}
+    names |= {n for p in snap.products for n in (p.name, *p.synonyms)}
+    rng = random.Random(1)
+    typed = set(names)
+    for name in names:
+        k = rng.randrange(len(name))
+        typed.add(name[:k] + rng.choice("abcdefghijklmnopqrstuvwxyz") + name[k + 1 :])
+        typed.add(name[:k] + name[k + 1 :])
+    for text in typed:
+        assert with_groups.parse(text) == without.parse(text), text
+    assert with_groups.parse("benzos")[0].reason == "group"  # the groups are there
