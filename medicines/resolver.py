@@ -255,7 +255,10 @@ class Resolver:
         self.index.compact.setdefault(key.replace(" ", ""), target)
         self.index.labels.setdefault(key, name)
         tokens = name_tokens(name)
-        if tokens:
+        # A group's word reads only as a whole piece ("benzos", "my NyQuil"), never as the
+        # start of a longer one: "Theraflu Multi-Symptoo Severe Cold" is one product
+        # misspelt, not the Theraflu group and an unknown rest (see _longest_name).
+        if tokens and target.kind != "group":
             if len(tokens) > 1 and tokens[-1].isdigit():
                 self.index.numbered.add(tokens[:-1])
             self.index.tokens.setdefault(tokens, target)
@@ -285,9 +288,9 @@ class Resolver:
             target = Target(item.name, "not_covered", (), item.note)
             for name in (item.name, *item.synonyms):
                 self._add(name, target)
-        for drug_class in snap.classes.values():
-            target = Target(drug_class.name, "group", examples=drug_class.examples)
-            for word in drug_class.words:
+        for group in (*snap.classes.values(), *snap.families):
+            target = Target(group.name, "group", examples=group.examples)
+            for word in group.words:
                 self._add(word, target)
 
     # ------------------------------------------------------------------ lookup
@@ -437,7 +440,7 @@ class Resolver:
             target = names.get(tuple(t.text for t in span))
             if target is None and all(t.kind != "sep" for t in span):
                 target = compact.get("".join(t.text for t in span).replace(" ", ""))
-            if target is not None:
+            if target is not None and (target.kind != "group" or _alone(tokens, i, end)):
                 return end, target
         return None
 
@@ -646,6 +649,21 @@ class Resolver:
             if len(results) == limit:
                 break
         return results
+
+
+def _alone(tokens: list[Token], i: int, end: int) -> bool:
+    """Whether tokens[i:end] is all of its piece but for filler, form words and doses
+    ("my sleeping pills", "benzos 2mg"): a group's word reads only so, never as the start
+    of a longer name ("Theraflu Multi-Symptoo Severe Cold" is one product misspelt)."""
+    before = reversed(tokens[:i])
+    after = tokens[end:]
+    for side in (before, after):
+        for token in side:
+            if token.kind == "sep":
+                break
+            if token.kind == "word" and token.text not in FORM_WORDS | FILLER_WORDS:
+                return False
+    return True
 
 
 UNCHECKED = ("not_covered", "group")  # names we know but never check, nor offer

@@ -25,6 +25,7 @@ from medicines.knowledge.schema import (
     _Checker,
     _entries,
     _validate_classes,
+    _validate_families,
     _validate_ingredient,
     _validate_not_covered,
     _validate_products,
@@ -62,6 +63,7 @@ def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
     for name in (
         "products.yaml",
         "not_covered.yaml",
+        "families.yaml",
         "classes.yaml",
         "rules.yaml",
         "references.yaml",
@@ -128,6 +130,8 @@ def load(data_dir: Path = DATA_DIR) -> Snapshot:
     products = _validate_products(_Checker(file), data, ingredients)
     file, data = read("not_covered.yaml")
     not_covered = _validate_not_covered(_Checker(file), data)
+    file, data = read("families.yaml")
+    families = _validate_families(_Checker(file), data) if data is not None else ()
     file, data = read("rules.yaml")
     rules, duplicates, cumulative, exempt, coverage, advice = _validate_rules(
         _Checker(file), data, references
@@ -135,7 +139,7 @@ def load(data_dir: Path = DATA_DIR) -> Snapshot:
 
     _check_reference_topics(ref_file, references, ingredients)
     _check_names_unique(ingredients, products, not_covered)
-    _check_groups(classes, ingredients, products, not_covered)
+    _check_groups(classes, ingredients, products, not_covered, families)
     return Snapshot(
         version=version,
         ingredients=ingredients,
@@ -149,6 +153,7 @@ def load(data_dir: Path = DATA_DIR) -> Snapshot:
         exempt=exempt,
         coverage=coverage,
         advice=advice,
+        families=families,
     )
 
 
@@ -217,10 +222,10 @@ def _check_names_unique(ingredients, products, not_covered):
                 )
 
 
-def _check_groups(classes, ingredients, products, not_covered):
+def _check_groups(classes, ingredients, products, not_covered, families=()):
     """A group's words are not the name of any medicine, and each of its examples is a
     medicine of that group (an ingredient's name, or a product all of whose checked
-    ingredients belong to it)."""
+    ingredients belong to it); a family's examples are products' names."""
     members: dict[str, frozenset[str]] = {}  # normalised name -> classes of every ingredient
     for ingredient in ingredients.values():
         for name in (ingredient.name, *ingredient.synonyms):
@@ -249,6 +254,24 @@ def _check_groups(classes, ingredients, products, not_covered):
                     "classes.yaml", entry, "examples",
                     f"'{example}' is not a medicine of this class we check",
                 )  # fmt: skip
+    product_names = {normalise_name(p.name) for p in products}
+    for family in families:
+        entry = f"'{family.name}'"
+        for word in family.words:
+            key = normalise_name(word)
+            if key in taken:
+                raise KnowledgeError(
+                    "families.yaml", entry, "words", f"'{word}' is a medicine's name"
+                )
+            if words.setdefault(key, family.name) != family.name:
+                raise KnowledgeError(
+                    "families.yaml", entry, "words", f"'{word}' is also a word of {words[key]}"
+                )
+        for example in family.examples:
+            if normalise_name(example) not in product_names:
+                raise KnowledgeError(
+                    "families.yaml", entry, "examples", f"'{example}' is not a product we check"
+                )
 
 
 # --------------------------------------------------------------------------- the snapshot

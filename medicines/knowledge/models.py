@@ -44,6 +44,16 @@ class DrugClass:
 
 
 @dataclass(frozen=True, slots=True)
+class Family:
+    """Products sold under one name ("NyQuil", "Theraflu") that hold different medicines:
+    typed alone, the name is a group, like a class's words (see classes.yaml)."""
+
+    name: str
+    words: tuple[str, ...]
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Ingredient:
     slug: str
     name: str
@@ -228,6 +238,7 @@ class Snapshot:
     exempt: tuple[Selector, ...]
     coverage: Mapping[str, Any]
     advice: tuple[Advice, ...] = ()
+    families: tuple[Family, ...] = ()
 
     def class_name(self, slug: str) -> str:
         drug_class = self.classes.get(slug)

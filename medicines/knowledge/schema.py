@@ -23,6 +23,7 @@ from pydantic import (
 
 from medicines.knowledge.models import (
     DrugClass,
+    Family,
     Ingredient,
     NotCovered,
     Product,
@@ -468,6 +469,26 @@ def _validate_not_covered(c: _Checker, data) -> tuple[NotCovered, ...]:
         item = _parse(c, NotCoveredEntry, raw, entry, "name")
         items.append(NotCovered(item.name, item.note, item.synonyms))
     return tuple(items)
+
+
+class FamilyEntry(_Entry):
+    name: Text
+    words: TextList
+    examples: TextList
+    comment: Ignored = None
+
+
+def _validate_families(c: _Checker, data) -> tuple[Family, ...]:
+    families = []
+    for index, raw in enumerate(_entries(c, data, "families")):
+        entry = _entry_name(raw if isinstance(raw, dict) else {}, "name", index)
+        item = _parse(c, FamilyEntry, raw, entry, "name")
+        if not item.words:
+            c.fail(entry, "words", "a family needs the words people type for it")
+        if len(item.examples) < 2:
+            c.fail(entry, "examples", "a family needs 2 or more examples")
+        families.append(Family(item.name, item.words, item.examples))
+    return tuple(families)
 
 
 def _validate_classes(c: _Checker, data) -> dict[str, DrugClass]:
