@@ -62,12 +62,12 @@ def test_the_page_asks_which_one_and_links_each_choice(checker_page):
     html = checker_page("heroin and benzos")
     assert "Which one do you take?" in html and 'data-unknown="a group: which one?"' in html
     assert 'class="headline headline-major"' in html  # coloured as the rating says
-    assert "with your other medicines our rating is “Serious”" in html
+    assert "each of the common ones we list below is rated “Serious”" in html
     assert 'href="/check/?drugs=heroin,Xanax"' in html
     assert "We couldn’t find ‘benzos’" not in html
     assert "No interaction listed" not in html and "Add another medicine" not in html
     alone = checker_page("benzos")
-    assert "Which one do you take?" in alone and "our rating is" not in alone
+    assert "Which one do you take?" in alone and "is rated" not in alone
     assert 'class="headline headline-none"' in alone
 
 
