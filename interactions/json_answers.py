@@ -150,9 +150,7 @@ def interactions_json(drugs: list[str], recently_stopped: list[str] | tuple = ()
     snap = checked.snap
     head = {
         "resolved": [r.as_json() for r in checked.resolved],
-        "unresolved": [
-            u.as_json() for u in services.rate_groups(checked.unresolved, drugs, recently_stopped)
-        ],
+        "unresolved": [u.as_json() for u in checked.unresolved],
     }
     tail = {
         "highest_severity": checked.found[0].severity if checked.found else "none",

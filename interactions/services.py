@@ -452,17 +452,15 @@ def _resolved(snap, item: Resolved, stopped: bool) -> ResolvedName:
 
 
 def _unresolved(item: Unresolved, stopped: bool) -> UnresolvedName:
-    if item.reason == "not_covered":
-        note = f"We recognise {item.name} but do not check it yet. {item.note}".strip()
-        return UnresolvedName(
-            item.query, tuple(item.suggestions), item.reason, stopped, item.name, note
-        )
+    if item.reason == "unknown":
+        return UnresolvedName(item.query, tuple(item.suggestions), item.reason, stopped)
     if item.reason == "group":
         note = wording.GROUP_ITEM.format(name=item.name)
-        return UnresolvedName(
-            item.query, tuple(item.suggestions), item.reason, stopped, item.name, note
-        )
-    return UnresolvedName(item.query, tuple(item.suggestions), item.reason, stopped)
+    else:  # not_covered
+        note = f"We recognise {item.name} but do not check it yet. {item.note}".strip()
+    return UnresolvedName(
+        item.query, tuple(item.suggestions), item.reason, stopped, item.name, note
+    )
 
 
 def _finding(
@@ -673,8 +671,12 @@ class Examined:
         return tuple(engine.advice(self.snap, slugs))
 
 
-def examine(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> Examined:
-    """Resolve the names and run the engine (see Examined)."""
+def examine(
+    drugs: list[str], recently_stopped: list[str] | tuple = (), rate_groups: bool = True
+) -> Examined:
+    """Resolve the names and run the engine (see Examined). A group's name ("benzos") comes
+    with its examples' shared rating (_with_examples_severity, which examines the list
+    again with each example in its place, unrated)."""
     snap = knowledge.snapshot()
     resolver = resolver_for(snap)
 
@@ -713,6 +715,11 @@ def examine(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> Exami
             else wording.NOT_COVERED_NOTE if "not_covered" in reasons
             else wording.SINGLE_NOTE
         )  # fmt: skip
+    if rate_groups:
+        unresolved = [
+            _with_examples_severity(u, drugs, recently_stopped) if u.reason == "group" else u
+            for u in unresolved
+        ]
     return Examined(
         snap=snap,
         resolved=tuple(resolved),
@@ -726,21 +733,16 @@ def examine(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> Exami
     )
 
 
-def rate_groups(unresolved, drugs, stopped) -> tuple[UnresolvedName, ...]:
-    """The names not checked, each group's with its examples' shared severity (below)."""
-    return tuple(
-        _with_examples_severity(u, drugs, stopped) if u.reason == "group" else u for u in unresolved
-    )
-
-
 def _with_examples_severity(item: UnresolvedName, drugs, stopped) -> UnresolvedName:
     """A group's name ("benzos") with the worst severity each of its examples would have
     in its place, when they all agree on one that calls for care: whichever of them the
     person takes, the list needs that care. Said only then; never "no interaction"."""
     worst = set()
+    typed_in = stopped if item.recently_stopped else drugs
     for example in item.suggestions:
-        swap = [example if name == item.query else name for name in (stopped if item.recently_stopped else drugs)]  # fmt: skip
-        found = examine(*((drugs, swap) if item.recently_stopped else (swap, stopped))).found
+        swapped = [example if name == item.query else name for name in typed_in]
+        lists = (drugs, swapped) if item.recently_stopped else (swapped, stopped)
+        found = examine(*lists, rate_groups=False).found
         worst.add(found[0].severity if found else "none")
     (severity,) = worst if len(worst) == 1 else ("",)
     if severity not in wording.LADDER_SEVERITIES:
@@ -751,7 +753,6 @@ def _with_examples_severity(item: UnresolvedName, drugs, stopped) -> UnresolvedN
 def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckResult:
     """Resolve the names, run the engine, and arrange the answer (see CheckResult)."""
     checked = examine(drugs, recently_stopped)
-    unresolved = rate_groups(checked.unresolved, drugs, recently_stopped)
     snap, resolved, guide_index = checked.snap, checked.resolved, checked.guide_index
     current, stopped = list(checked.current), list(checked.stopped)
 
@@ -779,7 +780,7 @@ def check(drugs: list[str], recently_stopped: list[str] | tuple = ()) -> CheckRe
 
     return CheckResult(
         resolved=resolved,
-        unresolved=unresolved,
+        unresolved=checked.unresolved,
         findings=tuple(findings),
         highest_severity=findings[0].severity if findings else "none",
         advice=checked.advice,

@@ -255,10 +255,7 @@ class Resolver:
         self.index.compact.setdefault(key.replace(" ", ""), target)
         self.index.labels.setdefault(key, name)
         tokens = name_tokens(name)
-        # A group's word reads only as a whole piece ("benzos", "my NyQuil"), never as the
-        # start of a longer one: "Theraflu Multi-Symptoo Severe Cold" is one product
-        # misspelt, not the Theraflu group and an unknown rest (see _longest_name).
-        if tokens and target.kind != "group":
+        if tokens:
             if len(tokens) > 1 and tokens[-1].isdigit():
                 self.index.numbered.add(tokens[:-1])
             self.index.tokens.setdefault(tokens, target)

@@ -138,8 +138,8 @@ def load(data_dir: Path = DATA_DIR) -> Snapshot:
     )
 
     _check_reference_topics(ref_file, references, ingredients)
-    _check_names_unique(ingredients, products, not_covered)
-    _check_groups(classes, ingredients, products, not_covered, families)
+    names = _check_names_unique(ingredients, products, not_covered)
+    _check_groups(names, classes, ingredients, products, families)
     return Snapshot(
         version=version,
         ingredients=ingredients,
@@ -173,8 +173,9 @@ def _check_reference_topics(file: str, references, ingredients) -> None:
             )
 
 
-def _check_names_unique(ingredients, products, not_covered):
-    """A name people type must point to one thing; a clash is a data error."""
+def _check_names_unique(ingredients, products, not_covered) -> set[str]:
+    """A name people type must point to one thing; a clash is a data error. Returns every
+    name (normalised) that points to something."""
     owner: dict[str, tuple[str, str]] = {}
 
     def claim(name, what, file):
@@ -220,12 +221,16 @@ def _check_names_unique(ingredients, products, not_covered):
                     "name",
                     f"we do check this name: it is {owner[key][0]} ({owner[key][1]})",
                 )
+    return set(owner) | {
+        normalise_name(n) for item in not_covered for n in (item.name, *item.synonyms)
+    }
 
 
-def _check_groups(classes, ingredients, products, not_covered, families=()):
-    """A group's words are not the name of any medicine, and each of its examples is a
-    medicine of that group (an ingredient's name, or a product all of whose checked
-    ingredients belong to it); a family's examples are products' names."""
+def _check_groups(taken: set[str], classes, ingredients, products, families=()):
+    """A group's words are not the name of any medicine (`taken`: every name that points to
+    one) nor another group's word; each of a class's examples is a medicine of the class (an
+    ingredient's name, or a product all of whose checked ingredients belong to it), and each
+    of a family's a product."""
     members: dict[str, frozenset[str]] = {}  # normalised name -> classes of every ingredient
     for ingredient in ingredients.values():
         for name in (ingredient.name, *ingredient.synonyms):
@@ -234,44 +239,35 @@ def _check_groups(classes, ingredients, products, not_covered, families=()):
         shared = frozenset.intersection(*(ingredients[s].classes for s in product.ingredients))
         for name in (product.name, *product.synonyms):
             members.setdefault(normalise_name(name), shared)
-    taken = set(members) | {normalise_name(n) for i in not_covered for n in (i.name, *i.synonyms)}
-    words: dict[str, str] = {}
-    for drug_class in classes.values():
-        entry = f"'{drug_class.slug}'"
-        for word in drug_class.words:
+    products_named = {normalise_name(p.name) for p in products}
+    owners: dict[str, str] = {}  # normalised word -> the group that has it
+
+    def claim_words(file, group, words):
+        for word in words:
             key = normalise_name(word)
             if key in taken:
+                raise KnowledgeError(file, f"'{group}'", "words", f"'{word}' is a medicine's name")
+            if owners.setdefault(key, group) != group:
                 raise KnowledgeError(
-                    "classes.yaml", entry, "words", f"'{word}' is a medicine's name"
+                    file, f"'{group}'", "words", f"'{word}' is also a word of {owners[key]}"
                 )
-            if words.setdefault(key, drug_class.slug) != drug_class.slug:
-                raise KnowledgeError(
-                    "classes.yaml", entry, "words", f"'{word}' is also a word of {words[key]}"
-                )
+
+    for drug_class in classes.values():
+        claim_words("classes.yaml", drug_class.slug, drug_class.words)
         for example in drug_class.examples:
             if drug_class.slug not in members.get(normalise_name(example), ()):
                 raise KnowledgeError(
-                    "classes.yaml", entry, "examples",
+                    "classes.yaml", f"'{drug_class.slug}'", "examples",
                     f"'{example}' is not a medicine of this class we check",
                 )  # fmt: skip
-    product_names = {normalise_name(p.name) for p in products}
     for family in families:
-        entry = f"'{family.name}'"
-        for word in family.words:
-            key = normalise_name(word)
-            if key in taken:
-                raise KnowledgeError(
-                    "families.yaml", entry, "words", f"'{word}' is a medicine's name"
-                )
-            if words.setdefault(key, family.name) != family.name:
-                raise KnowledgeError(
-                    "families.yaml", entry, "words", f"'{word}' is also a word of {words[key]}"
-                )
+        claim_words("families.yaml", family.name, family.words)
         for example in family.examples:
-            if normalise_name(example) not in product_names:
+            if normalise_name(example) not in products_named:
                 raise KnowledgeError(
-                    "families.yaml", entry, "examples", f"'{example}' is not a product we check"
-                )
+                    "families.yaml", f"'{family.name}'", "examples",
+                    f"'{example}' is not a product we check",
+                )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the snapshot
